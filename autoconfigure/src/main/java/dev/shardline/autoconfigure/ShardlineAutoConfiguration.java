@@ -1,0 +1,176 @@
+package dev.shardline.autoconfigure;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import dev.shardline.ring.HashRing;
+import dev.shardline.routing.RouteListener;
+import dev.shardline.routing.RouteTaskDecorator;
+import dev.shardline.routing.RoutingAdvisor;
+import dev.shardline.routing.ShardRouter;
+import dev.shardline.routing.ShardRouting;
+import dev.shardline.routing.ShardRoutingDataSource;
+import dev.shardline.routing.ShardlineDataSource;
+import dev.shardline.strategy.RangeShardingStrategy;
+import dev.shardline.strategy.RingShardingStrategy;
+import dev.shardline.strategy.ShardKeyConverter;
+import dev.shardline.strategy.ShardingStrategy;
+import dev.shardline.topology.NodeSpec;
+import dev.shardline.topology.ShardSpec;
+import dev.shardline.topology.Topology;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
+import org.springframework.boot.sql.autoconfigure.init.ConditionalOnSqlInitialization;
+import org.springframework.boot.sql.autoconfigure.init.SqlInitializationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.jdbc.datasource.init.DatabasePopulator;
+
+/**
+ * Shardline's auto-configuration: one pool per node, the routing {@link DataSource} (the
+ * application's only one), the annotation advisor and the programmatic API. Active when any
+ * {@code shardline.*} property is set and {@code shardline.enabled} is not false.
+ */
+@AutoConfiguration(before = { DataSourceAutoConfiguration.class, DataSourceInitializationAutoConfiguration.class,
+		TaskExecutionAutoConfiguration.class })
+@Conditional(OnShardlineConfiguredCondition.class)
+@ConditionalOnBooleanProperty(name = "shardline.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ShardlineProperties.class)
+public final class ShardlineAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	Topology shardlineTopology(ShardlineProperties properties) {
+		ShardlineConfigurationValidator.validate(properties);
+		return Topology.create(shardSpecs(properties), properties.effectiveDefaultShard(), this::customizePool);
+	}
+
+	private void customizePool(HikariConfig config) {
+		// Metrics trackers are attached here once observability lands; nothing else to add.
+	}
+
+	static List<ShardSpec> shardSpecs(ShardlineProperties properties) {
+		List<ShardSpec> specs = new ArrayList<>();
+		properties.getShards().forEach((name, shard) -> {
+			List<NodeSpec> replicas = new ArrayList<>();
+			for (ShardlineProperties.Replica replica : shard.getReplicas()) {
+				replicas.add(nodeSpec(properties, replica, replica.getWeight(), replica.getGroup()));
+			}
+			specs.add(new ShardSpec(name, shard.getWeight(), nodeSpec(properties, shard.getPrimary(), 0, null),
+					replicas));
+		});
+		return specs;
+	}
+
+	private static NodeSpec nodeSpec(ShardlineProperties properties, ShardlineProperties.Node node, int weight,
+			String group) {
+		Map<String, String> hikari = new LinkedHashMap<>(properties.getHikari());
+		hikari.putAll(node.getHikari());
+		return new NodeSpec(node.getUrl(), node.getUsername(), node.getPassword(), hikari, weight, group);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShardingStrategy shardingStrategy(ShardlineProperties properties) {
+		if (properties.getStrategy() == ShardlineProperties.Strategy.RANGE) {
+			return new RangeShardingStrategy(ShardlineConfigurationValidator.rules(properties.getRange()));
+		}
+		Map<String, Integer> weights = new LinkedHashMap<>();
+		properties.getShards().forEach((name, shard) -> weights.put(name, shard.getWeight()));
+		Integer virtualNodes = properties.getRing().getVirtualNodes();
+		return new RingShardingStrategy((virtualNodes != null) ? new HashRing(weights, virtualNodes)
+				: new HashRing(weights));
+	}
+
+	@Bean
+	ShardRouter shardRouter(Topology topology, ShardingStrategy strategy, ObjectProvider<ShardKeyConverter> converters,
+			ShardlineProperties properties) {
+		return new ShardRouter(topology, strategy, converters.orderedStream().toList(),
+				properties.getRouting().getMissingKey() == ShardlineProperties.MissingKey.FAIL,
+				properties.getRouting().isTransactionalReadOnly(), RouteListener.NONE);
+	}
+
+	@Bean
+	ShardlineDataSource dataSource(ShardRouter router, ShardlineProperties properties) {
+		return new ShardlineDataSource(new ShardRoutingDataSource(router), true, defaultIsolation(properties));
+	}
+
+	private static int defaultIsolation(ShardlineProperties properties) {
+		String configured = properties.getHikari().get("transaction-isolation");
+		if (configured != null) {
+			try {
+				return Connection.class.getField(configured.trim().toUpperCase()).getInt(null);
+			}
+			catch (ReflectiveOperationException ex) {
+				// Hikari rejects it with its own message when the pools start.
+			}
+		}
+		// The MySQL and MariaDB default.
+		return Connection.TRANSACTION_REPEATABLE_READ;
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static RoutingAdvisor shardlineRoutingAdvisor(ObjectProvider<ShardRouter> router) {
+		return new RoutingAdvisor(router);
+	}
+
+	@Bean
+	ShardRouting shardRouting(ShardRouter router) {
+		return new ShardRouting(router);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskDecorator.class)
+	RouteTaskDecorator shardlineTaskDecorator() {
+		return new RouteTaskDecorator();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(DatabasePopulator.class)
+	@ConditionalOnSqlInitialization
+	@EnableConfigurationProperties(SqlInitializationProperties.class)
+	static class SqlInitializationConfiguration {
+
+		@Bean
+		ShardlineScriptDatabaseInitializer shardlineScriptDatabaseInitializer(ShardlineDataSource dataSource,
+				SqlInitializationProperties initProperties, ShardRouting routing, Topology topology,
+				ShardlineProperties properties) {
+			return new ShardlineScriptDatabaseInitializer(dataSource, initProperties, routing,
+					properties.getSchema().isAllShards() ? topology.shards() : List.of(topology.defaultShard()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.persistence.EntityManagerFactory")
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	static class OpenInViewWarningConfiguration {
+
+		@Bean
+		OpenInViewWarning shardlineOpenInViewWarning(Environment environment, Topology topology) {
+			return new OpenInViewWarning(environment, topology.shards().size());
+		}
+
+	}
+
+}

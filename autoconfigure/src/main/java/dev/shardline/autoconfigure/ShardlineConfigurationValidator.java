@@ -1,0 +1,226 @@
+package dev.shardline.autoconfigure;
+
+import java.beans.PropertyDescriptor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariConfig;
+import dev.shardline.strategy.RangeShardingStrategy;
+import dev.shardline.topology.JdbcUrls;
+import dev.shardline.topology.Topology;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.bind.BindException;
+
+/**
+ * Checks {@link ShardlineProperties} as a whole and reports every problem with its full
+ * property path, so a bad configuration fails at startup instead of at the first query.
+ */
+final class ShardlineConfigurationValidator {
+
+	private static final Pattern SHARD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+
+	private ShardlineConfigurationValidator() {
+	}
+
+	static void validate(ShardlineProperties properties) {
+		List<ConfigurationProblem> problems = problems(properties);
+		if (!problems.isEmpty()) {
+			throw new InvalidShardlineConfigurationException(problems);
+		}
+	}
+
+	static List<ConfigurationProblem> problems(ShardlineProperties properties) {
+		List<ConfigurationProblem> problems = new ArrayList<>();
+		if (properties.getShards().isEmpty()) {
+			problems.add(new ConfigurationProblem("shardline.shards", "no shards are configured",
+					"declare at least one shard with a primary url (shardline.shards.<name>.primary.url), "
+							+ "or set shardline.enabled=false"));
+			return problems;
+		}
+		checkHikari(problems, "shardline.hikari", properties.getHikari());
+		Map<String, String> urls = new HashMap<>();
+		properties.getShards().forEach((name, shard) -> {
+			String path = "shardline.shards." + name;
+			if (!SHARD_NAME.matcher(name).matches()) {
+				problems.add(new ConfigurationProblem(path, "the shard name '" + name + "' is not allowed",
+						"use letters, digits, '-' and '_' only (the name appears in pool names and metric tags)"));
+			}
+			if (shard == null) {
+				problems.add(new ConfigurationProblem(path + ".primary.url", "the shard has no primary",
+						"set " + path + ".primary.url"));
+				return;
+			}
+			if (shard.getWeight() < 1) {
+				problems.add(new ConfigurationProblem(path + ".weight", "must be at least 1 but is " + shard.getWeight(),
+						"set a positive ring weight (default 1)"));
+			}
+			if (shard.getPrimary() == null) {
+				problems.add(new ConfigurationProblem(path + ".primary.url", "the shard has no primary",
+						"set " + path + ".primary.url"));
+			}
+			else {
+				checkNode(problems, urls, path + ".primary", shard.getPrimary(), properties);
+			}
+			for (int i = 0; i < shard.getReplicas().size(); i++) {
+				ShardlineProperties.Replica replica = shard.getReplicas().get(i);
+				String replicaPath = path + ".replicas[" + i + "]";
+				if (replica == null) {
+					continue;
+				}
+				checkNode(problems, urls, replicaPath, replica, properties);
+				if (replica.getWeight() < 1) {
+					problems.add(new ConfigurationProblem(replicaPath + ".weight",
+							"must be at least 1 but is " + replica.getWeight(),
+							"set a positive share of the shard's reads (default 1), or remove the replica"));
+				}
+				if (replica.getGroup() == null || replica.getGroup().isBlank()) {
+					problems.add(new ConfigurationProblem(replicaPath + ".group", "the group is empty",
+							"name a group (default 'default')"));
+				}
+			}
+		});
+		String defaultShard = properties.effectiveDefaultShard();
+		if (!properties.getShards().containsKey(defaultShard)) {
+			problems.add(new ConfigurationProblem("shardline.default-shard",
+					"names shard '" + defaultShard + "', which is not configured",
+					"name one of " + properties.getShards().keySet() + ", or leave it out to use the first shard"));
+		}
+		Integer virtualNodes = properties.getRing().getVirtualNodes();
+		if (virtualNodes != null && virtualNodes < 1) {
+			problems.add(new ConfigurationProblem("shardline.ring.virtual-nodes", "must be at least 1 but is "
+					+ virtualNodes, "leave it out for the default, or set a positive number"));
+		}
+		if (properties.getStrategy() == ShardlineProperties.Strategy.RANGE) {
+			checkRanges(problems, properties);
+		}
+		return problems;
+	}
+
+	private static void checkNode(List<ConfigurationProblem> problems, Map<String, String> urls, String path,
+			ShardlineProperties.Node node, ShardlineProperties properties) {
+		if (node.getUrl() == null || node.getUrl().isBlank()) {
+			problems.add(new ConfigurationProblem(path + ".url", "the url is missing",
+					"set the node's JDBC url, e.g. jdbc:mysql://host:3306/app"));
+		}
+		else if (!node.getUrl().startsWith("jdbc:")) {
+			problems.add(new ConfigurationProblem(path + ".url", "'" + JdbcUrls.safe(node.getUrl())
+					+ "' is not a JDBC url", "use a url that starts with jdbc:, e.g. jdbc:mysql://host:3306/app"));
+		}
+		else {
+			String safe = JdbcUrls.safe(node.getUrl());
+			String earlier = urls.putIfAbsent(safe, path);
+			if (earlier != null) {
+				problems.add(new ConfigurationProblem(path + ".url",
+						"'" + safe + "' is already the url of " + earlier,
+						"give every node its own url: two pools on one server would route writes and reads "
+								+ "to the same place and hide misconfiguration"));
+			}
+		}
+		checkHikari(problems, path + ".hikari", node.getHikari());
+		Map<String, String> merged = new LinkedHashMap<>(properties.getHikari());
+		merged.putAll(node.getHikari());
+		try {
+			HikariConfig config = Topology.hikariConfig(merged);
+			if (merged.containsKey("maximum-pool-size") && config.getMaximumPoolSize() < 1) {
+				problems.add(new ConfigurationProblem(sourceOf(path, node, "maximum-pool-size"),
+						"must be at least 1 but is " + config.getMaximumPoolSize(), "set a positive pool size"));
+			}
+			if (merged.containsKey("minimum-idle") && config.getMinimumIdle() < 0) {
+				problems.add(new ConfigurationProblem(sourceOf(path, node, "minimum-idle"),
+						"must not be negative but is " + config.getMinimumIdle(), "set 0 or more"));
+			}
+		}
+		catch (BindException ex) {
+			String property = ex.getProperty() != null ? ex.getProperty().getName().toString().replaceFirst("^hikari\\.", "") : "";
+			problems.add(new ConfigurationProblem(sourceOf(path, node, property),
+					"cannot be applied to the pool: " + rootMessage(ex), "use a valid HikariCP value"));
+		}
+	}
+
+	private static String sourceOf(String nodePath, ShardlineProperties.Node node, String key) {
+		return node.getHikari().containsKey(key) ? nodePath + ".hikari." + key : "shardline.hikari." + key;
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause.getMessage();
+	}
+
+	private static void checkHikari(List<ConfigurationProblem> problems, String path, Map<String, String> settings) {
+		for (String key : settings.keySet()) {
+			String property = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+			PropertyDescriptor descriptor = BeanUtils.getPropertyDescriptor(HikariConfig.class, camelCase(property));
+			if (descriptor == null || descriptor.getWriteMethod() == null) {
+				problems.add(new ConfigurationProblem(path + "." + key, "is not a HikariCP setting",
+						"use a HikariCP property in kebab-case, e.g. maximum-pool-size, connection-timeout"));
+			}
+			else if (key.equals("jdbc-url") || key.equals("username") || key.equals("password")
+					|| key.equals("pool-name")) {
+				problems.add(new ConfigurationProblem(path + "." + key, "is set by Shardline",
+						"use the node's url, username and password; pool names are fixed"));
+			}
+		}
+	}
+
+	private static String camelCase(String kebab) {
+		StringBuilder result = new StringBuilder();
+		boolean upper = false;
+		for (char c : kebab.toCharArray()) {
+			if (c == '-' || c == '_') {
+				upper = true;
+			}
+			else {
+				result.append(upper ? Character.toUpperCase(c) : c);
+				upper = false;
+			}
+		}
+		return result.toString();
+	}
+
+	private static void checkRanges(List<ConfigurationProblem> problems, ShardlineProperties properties) {
+		List<ShardlineProperties.Range> ranges = properties.getRange();
+		if (ranges.isEmpty()) {
+			problems.add(new ConfigurationProblem("shardline.range", "strategy is range but no ranges are configured",
+					"list ranges under shardline.range ({from, to, shard}), or use strategy: ring"));
+			return;
+		}
+		for (int i = 0; i < ranges.size(); i++) {
+			String shard = ranges.get(i).getShard();
+			if (shard == null || !properties.getShards().containsKey(shard)) {
+				problems.add(new ConfigurationProblem("shardline.range[" + i + "].shard",
+						"names shard '" + shard + "', which is not configured",
+						"name one of " + properties.getShards().keySet()));
+			}
+		}
+		for (String problem : RangeShardingStrategy.check(rules(ranges))) {
+			int end = problem.indexOf(']');
+			String index = problem.substring(1, end);
+			String rest = problem.substring(end + 1).trim();
+			String property = index.isEmpty() ? "shardline.range" : "shardline.range[" + index + "]";
+			if (rest.startsWith(".")) {
+				property += rest.substring(0, rest.indexOf(' '));
+				rest = rest.substring(rest.indexOf(' ') + 1);
+			}
+			problems.add(new ConfigurationProblem(property, rest,
+					"make the ranges ordered and contiguous: each range's from equals the previous range's to, "
+							+ "only the last may leave out to"));
+		}
+	}
+
+	static List<RangeShardingStrategy.Rule> rules(List<ShardlineProperties.Range> ranges) {
+		List<RangeShardingStrategy.Rule> rules = new ArrayList<>();
+		for (ShardlineProperties.Range range : ranges) {
+			rules.add(new RangeShardingStrategy.Rule(range.getFrom(), range.getTo(), range.getShard()));
+		}
+		return rules;
+	}
+
+}

@@ -1,0 +1,370 @@
+package dev.shardline.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Every {@code shardline.*} property. Validation with full property paths happens in
+ * {@link ShardlineConfigurationValidator}, so a bad value fails startup with a message that
+ * names the key and the fix.
+ */
+@ConfigurationProperties("shardline")
+public class ShardlineProperties {
+
+	/** Whether Shardline is active. {@code false}: Shardline does nothing at all. */
+	private boolean enabled = true;
+
+	/** The shards, by name, in the order they are declared. */
+	private Map<String, Shard> shards = new LinkedHashMap<>();
+
+	/** The shard that serves unkeyed work (global tables). Default: the first shard declared. */
+	private String defaultShard;
+
+	/** How a key picks its shard. */
+	private Strategy strategy = Strategy.RING;
+
+	/** Consistent-hash ring settings (strategy: ring). */
+	private final Ring ring = new Ring();
+
+	/**
+	 * Key ranges (strategy: range): ordered, without gaps or overlaps; {@code from} inclusive,
+	 * {@code to} exclusive, the last range may be open-ended.
+	 */
+	private List<Range> range = new ArrayList<>();
+
+	/** Routing rules. */
+	private final Routing routing = new Routing();
+
+	/** Schema initialization across shards. */
+	private final Schema schema = new Schema();
+
+	/**
+	 * HikariCP settings applied to every node's pool (kebab-case, e.g. maximum-pool-size); a
+	 * node's own {@code hikari} settings override them.
+	 */
+	private Map<String, String> hikari = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Map<String, Shard> getShards() {
+		return this.shards;
+	}
+
+	public void setShards(Map<String, Shard> shards) {
+		this.shards = shards;
+	}
+
+	public String getDefaultShard() {
+		return this.defaultShard;
+	}
+
+	public void setDefaultShard(String defaultShard) {
+		this.defaultShard = defaultShard;
+	}
+
+	public Strategy getStrategy() {
+		return this.strategy;
+	}
+
+	public void setStrategy(Strategy strategy) {
+		this.strategy = strategy;
+	}
+
+	public Ring getRing() {
+		return this.ring;
+	}
+
+	public List<Range> getRange() {
+		return this.range;
+	}
+
+	public void setRange(List<Range> range) {
+		this.range = range;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
+	}
+
+	public Schema getSchema() {
+		return this.schema;
+	}
+
+	public Map<String, String> getHikari() {
+		return this.hikari;
+	}
+
+	public void setHikari(Map<String, String> hikari) {
+		this.hikari = hikari;
+	}
+
+	/** The shard that unkeyed work uses: the configured one, else the first declared. */
+	public String effectiveDefaultShard() {
+		if (this.defaultShard != null && !this.defaultShard.isBlank()) {
+			return this.defaultShard;
+		}
+		return this.shards.isEmpty() ? null : this.shards.keySet().iterator().next();
+	}
+
+	/** How keys are assigned to shards. */
+	public enum Strategy {
+
+		/** Consistent-hash ring over the key's bytes (see the README for the definition). */
+		RING,
+
+		/** Ordered key ranges from {@code shardline.range}. */
+		RANGE
+
+	}
+
+	/** What happens to work that needs a shard key but has none. */
+	public enum MissingKey {
+
+		/** The work goes to the default shard. */
+		DEFAULT_SHARD,
+
+		/** The work fails with a ShardKeyMissingException naming the method. */
+		FAIL
+
+	}
+
+	/** One shard: a primary and its replicas. */
+	public static class Shard {
+
+		/** Ring weight; the shard's virtual nodes scale with it. */
+		private int weight = 1;
+
+		/** The node that takes writes. */
+		private Node primary;
+
+		/** Replicas of the primary, serving {@code @ReadOnly} work. */
+		private List<Replica> replicas = new ArrayList<>();
+
+		public int getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(int weight) {
+			this.weight = weight;
+		}
+
+		public Node getPrimary() {
+			return this.primary;
+		}
+
+		public void setPrimary(Node primary) {
+			this.primary = primary;
+		}
+
+		public List<Replica> getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(List<Replica> replicas) {
+			this.replicas = replicas;
+		}
+
+	}
+
+	/** A database node and its connection pool. */
+	public static class Node {
+
+		/** JDBC URL of the node. Credentials in it are moved out of the URL before use. */
+		private String url;
+
+		/** Login user. */
+		private String username;
+
+		/** Login password. Never logged or shown. */
+		private String password;
+
+		/**
+		 * HikariCP settings for this node's pool (kebab-case, e.g. maximum-pool-size); they
+		 * override {@code shardline.hikari}.
+		 */
+		private Map<String, String> hikari = new LinkedHashMap<>();
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public Map<String, String> getHikari() {
+			return this.hikari;
+		}
+
+		public void setHikari(Map<String, String> hikari) {
+			this.hikari = hikari;
+		}
+
+		@Override
+		public String toString() {
+			// Never the password: this may end up in logs and exception messages.
+			return "Node[url=" + this.url + ", username=" + this.username + "]";
+		}
+
+	}
+
+	/** A replica node. */
+	public static class Replica extends Node {
+
+		/** This replica's share of the shard's reads within its group. */
+		private int weight = 1;
+
+		/** Replica group: {@code @ReadOnly(group = ...)} reads only from its group. */
+		private String group = "default";
+
+		public int getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(int weight) {
+			this.weight = weight;
+		}
+
+		public String getGroup() {
+			return this.group;
+		}
+
+		public void setGroup(String group) {
+			this.group = group;
+		}
+
+	}
+
+	/** Consistent-hash ring settings. */
+	public static class Ring {
+
+		/**
+		 * Virtual nodes per unit of shard weight. Default: the smallest value that keeps the
+		 * busiest shard within 1.05 times the mean for 2 to 64 equal shards.
+		 */
+		private Integer virtualNodes;
+
+		public Integer getVirtualNodes() {
+			return this.virtualNodes;
+		}
+
+		public void setVirtualNodes(Integer virtualNodes) {
+			this.virtualNodes = virtualNodes;
+		}
+
+	}
+
+	/** One key range of the range strategy. */
+	public static class Range {
+
+		/** First key of the range (inclusive); a number or a string. */
+		private String from;
+
+		/** End of the range (exclusive); absent on the last, open-ended range. */
+		private String to;
+
+		/** Shard that owns the range. */
+		private String shard;
+
+		public String getFrom() {
+			return this.from;
+		}
+
+		public void setFrom(String from) {
+			this.from = from;
+		}
+
+		public String getTo() {
+			return this.to;
+		}
+
+		public void setTo(String to) {
+			this.to = to;
+		}
+
+		public String getShard() {
+			return this.shard;
+		}
+
+		public void setShard(String shard) {
+			this.shard = shard;
+		}
+
+	}
+
+	/** Routing rules. */
+	public static class Routing {
+
+		/** What happens when a {@code @ShardKey} argument is null. */
+		private MissingKey missingKey = MissingKey.DEFAULT_SHARD;
+
+		/**
+		 * Whether {@code @Transactional(readOnly = true)} counts as {@code @ReadOnly} (Spring
+		 * Data JPA's finders carry it).
+		 */
+		private boolean transactionalReadOnly = false;
+
+		public MissingKey getMissingKey() {
+			return this.missingKey;
+		}
+
+		public void setMissingKey(MissingKey missingKey) {
+			this.missingKey = missingKey;
+		}
+
+		public boolean isTransactionalReadOnly() {
+			return this.transactionalReadOnly;
+		}
+
+		public void setTransactionalReadOnly(boolean transactionalReadOnly) {
+			this.transactionalReadOnly = transactionalReadOnly;
+		}
+
+	}
+
+	/** Schema initialization. */
+	public static class Schema {
+
+		/**
+		 * Whether spring.sql.init scripts run on every shard's primary (sharded tables exist
+		 * everywhere); {@code false}: only on the default shard's primary. Never on replicas.
+		 */
+		private boolean allShards = true;
+
+		public boolean isAllShards() {
+			return this.allShards;
+		}
+
+		public void setAllShards(boolean allShards) {
+			this.allShards = allShards;
+		}
+
+	}
+
+}

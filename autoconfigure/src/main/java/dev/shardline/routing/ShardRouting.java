@@ -1,0 +1,171 @@
+package dev.shardline.routing;
+
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+import dev.shardline.ShardlineException;
+import dev.shardline.annotation.ReadOnly;
+import dev.shardline.topology.Shard;
+
+/**
+ * Programmatic routing for code that cannot be annotated (lambdas, batch jobs), with the same
+ * semantics as {@code @ShardKey} / {@code @ReadOnly}:
+ *
+ * <pre class="code">
+ * Order order = shardRouting.onShard(customerId).readOnly().call(() -&gt; orders.find(orderId));
+ * shardRouting.onShard(customerId).run(() -&gt; orders.insert(order));
+ * </pre>
+ */
+public final class ShardRouting {
+
+	private final ShardRouter router;
+
+	/**
+	 * Creates the API.
+	 * @param router the router
+	 */
+	public ShardRouting(ShardRouter router) {
+		this.router = router;
+	}
+
+	/**
+	 * Routes by a shard key, exactly as a {@code @ShardKey} argument would.
+	 * @param key the key; null is a missing key ({@code shardline.routing.missing-key})
+	 * @return the route, to refine and run
+	 */
+	public Route onShard(Object key) {
+		return new Route(this.router.shardFor(key, "ShardRouting.onShard(" + key + ")"), key);
+	}
+
+	/**
+	 * Routes to a shard by its configured name (operations, per-shard jobs).
+	 * @param shardName the shard's name
+	 * @return the route
+	 */
+	public Route onShardNamed(String shardName) {
+		return new Route(this.router.shardNamed(shardName), shardName);
+	}
+
+	/**
+	 * Unkeyed work: inherits an enclosing route's shard, else the transaction's, else the
+	 * default shard.
+	 * @return the route
+	 */
+	public Route unkeyed() {
+		return new Route(null, null);
+	}
+
+	/**
+	 * The shard a key routes to, without running anything.
+	 * @param key the key
+	 * @return the shard's name
+	 */
+	public String shardFor(Object key) {
+		return this.router.shardFor(key, "ShardRouting.shardFor(" + key + ")").name();
+	}
+
+	/** A route to run work in. Not thread-safe; build one per call. */
+	public final class Route {
+
+		private final Shard shard;
+
+		private final Object key;
+
+		private boolean readOnly;
+
+		private String group = ReadOnly.DEFAULT_GROUP;
+
+		private boolean freshTransaction;
+
+		private Route(Shard shard, Object key) {
+			this.shard = shard;
+			this.key = key;
+		}
+
+		/**
+		 * The work only reads: a replica of the default group may serve it.
+		 * @return this route
+		 */
+		public Route readOnly() {
+			return readOnly(ReadOnly.DEFAULT_GROUP);
+		}
+
+		/**
+		 * The work only reads: a replica of the given group may serve it.
+		 * @param group the replica group
+		 * @return this route
+		 */
+		public Route readOnly(String group) {
+			this.readOnly = true;
+			this.group = group;
+			return this;
+		}
+
+		/**
+		 * The work starts its own transaction (like {@code REQUIRES_NEW}), so it is not checked
+		 * against the enclosing transaction's shard.
+		 * @return this route
+		 */
+		public Route inNewTransaction() {
+			this.freshTransaction = true;
+			return this;
+		}
+
+		/**
+		 * Runs work on this route.
+		 * @param <T> the result type
+		 * @param work the work
+		 * @return the work's result
+		 * @throws Exception what the work throws
+		 */
+		public <T> T call(Callable<T> work) throws Exception {
+			enter();
+			try {
+				return work.call();
+			}
+			finally {
+				ShardRouting.this.router.exit();
+			}
+		}
+
+		/**
+		 * Runs work on this route.
+		 * @param <T> the result type
+		 * @param work the work
+		 * @return the work's result
+		 */
+		public <T> T get(Supplier<T> work) {
+			enter();
+			try {
+				return work.get();
+			}
+			finally {
+				ShardRouting.this.router.exit();
+			}
+		}
+
+		/**
+		 * Runs work on this route.
+		 * @param work the work
+		 */
+		public void run(Runnable work) {
+			enter();
+			try {
+				work.run();
+			}
+			finally {
+				ShardRouting.this.router.exit();
+			}
+		}
+
+		private void enter() {
+			if (this.shard == null && this.key != null) {
+				throw new ShardlineException("No shard for " + this.key);
+			}
+			ShardRouting.this.router.enter(this.shard, this.readOnly, this.group, this.freshTransaction, this.key,
+					"ShardRouting");
+		}
+
+	}
+
+}

@@ -1,0 +1,65 @@
+package dev.shardline.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.shardline.topology.ShardNode;
+
+import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
+
+/**
+ * Routes each physical connection to the node the current route resolves to. Sits behind
+ * {@link ShardlineDataSource}, which defers the fetch to the first statement.
+ */
+public class ShardRoutingDataSource extends AbstractRoutingDataSource {
+
+	private final ShardRouter router;
+
+	/**
+	 * Creates the data source over every node's pool.
+	 * @param router the router that picks nodes
+	 */
+	public ShardRoutingDataSource(ShardRouter router) {
+		this.router = router;
+		Map<Object, Object> targets = new LinkedHashMap<>();
+		for (ShardNode node : router.topology().nodes()) {
+			targets.put(node.name(), node.dataSource());
+		}
+		setTargetDataSources(targets);
+		setDefaultTargetDataSource(router.topology().defaultShard().primary().dataSource());
+		setLenientFallback(false);
+		afterPropertiesSet();
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		return this.router.select().dataSource().getConnection();
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		throw new SQLException("Shardline's data source takes credentials from shardline.shards.*; "
+				+ "getConnection(username, password) is not supported");
+	}
+
+	@Override
+	protected DataSource determineTargetDataSource() {
+		// Used by unwrap()/isWrapperFor(): must not bind a transaction or count a route.
+		return this.router.peek().dataSource();
+	}
+
+	@Override
+	protected Object determineCurrentLookupKey() {
+		return this.router.peek().name();
+	}
+
+	/** The router behind this data source. */
+	public ShardRouter getRouter() {
+		return this.router;
+	}
+
+}

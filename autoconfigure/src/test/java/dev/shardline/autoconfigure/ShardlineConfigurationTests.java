@@ -1,0 +1,195 @@
+package dev.shardline.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.shardline.routing.ShardlineDataSource;
+import dev.shardline.topology.Topology;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Activation, and every kind of bad configuration failing startup with its full property
+ * path and a fix (never a password).
+ */
+class ShardlineConfigurationTests {
+
+	private static final String SECRET = "Zebra-Cobalt-7731";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ShardlineAutoConfiguration.class, DataSourceAutoConfiguration.class));
+
+	private static String[] twoShards() {
+		return new String[] { "shardline.shards.shard-0.primary.url=jdbc:h2:mem:cfg0", "shardline.shards.shard-0.primary.username=sa",
+				"shardline.shards.shard-1.primary.url=jdbc:h2:mem:cfg1", "shardline.shards.shard-1.primary.username=sa",
+				"shardline.shards.shard-1.replicas[0].url=jdbc:h2:mem:cfg1r", "shardline.shards.shard-1.replicas[0].username=sa" };
+	}
+
+	@Test
+	void inactiveWithoutShardlineProperties() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(Topology.class)
+			.doesNotHaveBean(ShardlineDataSource.class));
+	}
+
+	@Test
+	void offWhenDisabled() {
+		this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(Topology.class));
+	}
+
+	@Test
+	void oneDataSourceWithAPoolPerNode() {
+		this.runner.withPropertyValues(twoShards()).run((context) -> {
+			assertThat(context).hasSingleBean(DataSource.class);
+			assertThat(context.getBean(DataSource.class)).isInstanceOf(ShardlineDataSource.class);
+			assertThat(context.getBean(Topology.class).nodes()).extracting((node) -> node.pool().getPoolName())
+				.containsExactly("shardline-shard-0-primary", "shardline-shard-1-primary", "shardline-shard-1-replica-0");
+		});
+	}
+
+	@Test
+	void perNodeHikariSettingsOverrideTheDefaults() {
+		this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.hikari.maximum-pool-size=3",
+					"shardline.shards.shard-1.replicas[0].hikari.maximum-pool-size=7",
+					"shardline.shards.shard-1.replicas[0].hikari.connection-timeout=1500")
+			.run((context) -> {
+				Topology topology = context.getBean(Topology.class);
+				assertThat(topology.shard("shard-0").primary().pool().getMaximumPoolSize()).isEqualTo(3);
+				assertThat(topology.shard("shard-1").replicas().get(0).pool().getMaximumPoolSize()).isEqualTo(7);
+				assertThat(topology.shard("shard-1").replicas().get(0).pool().getConnectionTimeout()).isEqualTo(1500);
+			});
+	}
+
+	@Test
+	void shardlinePropertiesButNoShards() {
+		assertFailure(this.runner.withPropertyValues("shardline.routing.missing-key=fail"), "shardline.shards",
+				"no shards are configured");
+	}
+
+	@Test
+	void nodeWithoutUrl() {
+		assertFailure(this.runner.withPropertyValues("shardline.shards.shard-0.primary.url=jdbc:h2:mem:u0",
+				"shardline.shards.shard-1.primary.url=jdbc:h2:mem:u1", "shardline.shards.shard-1.replicas[0].username=app"),
+				"shardline.shards.shard-1.replicas[0].url", "the url is missing");
+		assertFailure(this.runner.withPropertyValues("shardline.shards.shard-0.weight=1"),
+				"shardline.shards.shard-0.primary.url", "no primary");
+	}
+
+	@Test
+	void defaultShardMustExist() {
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.default-shard=shard-9"),
+				"shardline.default-shard", "shard-9");
+	}
+
+	@Test
+	void duplicateUrlsNameBothNodesButNoPassword() {
+		assertFailure(this.runner.withPropertyValues(
+				"shardline.shards.shard-0.primary.url=jdbc:mysql://db1:3306/app?password=" + SECRET,
+				"shardline.shards.shard-1.primary.url=jdbc:mysql://db1:3306/app?password=" + SECRET),
+				"shardline.shards.shard-1.primary.url", "shardline.shards.shard-0.primary");
+	}
+
+	@Test
+	void zeroAndNegativeSizes() {
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.shards.shard-0.weight=0"),
+				"shardline.shards.shard-0.weight", "at least 1");
+		assertFailure(this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.shards.shard-1.replicas[0].weight=-2"), "shardline.shards.shard-1.replicas[0].weight",
+				"at least 1");
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.ring.virtual-nodes=0"),
+				"shardline.ring.virtual-nodes", "at least 1");
+		assertFailure(this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.shards.shard-1.primary.hikari.maximum-pool-size=0"),
+				"shardline.shards.shard-1.primary.hikari.maximum-pool-size", "cannot be less than 1");
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.hikari.minimum-idle=-1"),
+				"shardline.hikari.minimum-idle", "negative");
+	}
+
+	@Test
+	void unknownOrMalformedHikariSettings() {
+		assertFailure(this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.shards.shard-0.primary.hikari.maximum-pool-sise=5"),
+				"shardline.shards.shard-0.primary.hikari.maximum-pool-sise", "not a HikariCP setting");
+		assertFailure(this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.shards.shard-0.primary.hikari.maximum-pool-size=many"),
+				"shardline.shards.shard-0.primary.hikari.maximum-pool-size", "cannot be applied");
+	}
+
+	@Test
+	void unknownEnumValueNamesTheProperty() {
+		this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.strategy=modulo").run((context) -> {
+			assertThat(context).hasFailed();
+			BindException bind = findCause(context.getStartupFailure(), BindException.class);
+			assertThat(bind).isNotNull();
+			assertThat(bind.getProperty().getName().toString()).isEqualTo("shardline.strategy");
+		});
+		this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.routing.missing-key=explode").run(
+				(context) -> assertThat(findCause(context.getStartupFailure(), BindException.class).getProperty().getName())
+					.hasToString("shardline.routing.missing-key"));
+	}
+
+	@Test
+	void rangeGapsOverlapsAndUnknownShards() {
+		String[] base = { "shardline.strategy=range" };
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues(base)
+			.withPropertyValues("shardline.range[0].from=0", "shardline.range[0].to=100", "shardline.range[0].shard=shard-0",
+					"shardline.range[1].from=200", "shardline.range[1].shard=shard-1"),
+				"shardline.range[1]", "gap");
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues(base)
+			.withPropertyValues("shardline.range[0].from=0", "shardline.range[0].to=100", "shardline.range[0].shard=shard-0",
+					"shardline.range[1].from=50", "shardline.range[1].shard=shard-1"),
+				"shardline.range[1]", "overlaps");
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues(base)
+			.withPropertyValues("shardline.range[0].from=0", "shardline.range[0].shard=shard-7"),
+				"shardline.range[0].shard", "shard-7");
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues(base), "shardline.range",
+				"no ranges");
+	}
+
+	@Test
+	void validRangesStart() {
+		this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.strategy=range", "shardline.range[0].from=0", "shardline.range[0].to=100",
+					"shardline.range[0].shard=shard-0", "shardline.range[1].from=100", "shardline.range[1].shard=shard-1")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(Topology.class));
+	}
+
+	private void assertFailure(ApplicationContextRunner runner, String property, String problem) {
+		runner.run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context);
+			assertThat(analysis).as("failure analysis of %s", context.getStartupFailure()).isNotNull();
+			String report = analysis.getDescription() + "\n" + analysis.getAction();
+			assertThat(analysis.getDescription()).contains(property + ": ").contains(problem);
+			assertThat(analysis.getAction()).contains(property + ": ");
+			assertThat(report).doesNotContain(SECRET);
+			assertThat(String.valueOf(context.getStartupFailure())).doesNotContain(SECRET);
+		});
+	}
+
+	private static FailureAnalysis analyze(AssertableApplicationContext context) {
+		InvalidShardlineConfigurationException cause = findCause(context.getStartupFailure(),
+				InvalidShardlineConfigurationException.class);
+		return (cause != null) ? new ShardlineConfigurationFailureAnalyzer().analyze(context.getStartupFailure(), cause)
+				: null;
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
+	}
+
+}
