@@ -88,7 +88,7 @@ final class ShardlineConfigurationValidator {
 		if (!properties.getShards().containsKey(defaultShard)) {
 			problems.add(new ConfigurationProblem("shardline.default-shard",
 					"names shard '" + defaultShard + "', which is not configured",
-					"name one of " + properties.getShards().keySet() + ", or leave it out to use the first shard"));
+					"name one of " + properties.getShards().keySet() + ", or leave it out to use the first shard by name"));
 		}
 		Integer virtualNodes = properties.getRing().getVirtualNodes();
 		if (virtualNodes != null && virtualNodes < 1) {

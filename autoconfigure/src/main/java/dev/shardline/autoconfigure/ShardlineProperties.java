@@ -21,7 +21,11 @@ public class ShardlineProperties {
 	/** The shards, by name, in the order they are declared. */
 	private Map<String, Shard> shards = new LinkedHashMap<>();
 
-	/** The shard that serves unkeyed work (global tables). Default: the first shard declared. */
+	/**
+	 * The shard that serves unkeyed work (global tables). Default: the first shard in name
+	 * order (not declaration order, which environment variables and some property sources
+	 * do not keep).
+	 */
 	private String defaultShard;
 
 	/** How a key picks its shard. */
@@ -108,12 +112,12 @@ public class ShardlineProperties {
 		this.hikari = hikari;
 	}
 
-	/** The shard that unkeyed work uses: the configured one, else the first declared. */
+	/** The shard that unkeyed work uses: the configured one, else the first in name order. */
 	public String effectiveDefaultShard() {
 		if (this.defaultShard != null && !this.defaultShard.isBlank()) {
 			return this.defaultShard;
 		}
-		return this.shards.isEmpty() ? null : this.shards.keySet().iterator().next();
+		return this.shards.keySet().stream().sorted().findFirst().orElse(null);
 	}
 
 	/** How keys are assigned to shards. */
