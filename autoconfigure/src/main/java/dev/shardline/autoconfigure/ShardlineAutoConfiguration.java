@@ -22,6 +22,7 @@ import dev.shardline.strategy.RingShardingStrategy;
 import dev.shardline.strategy.ShardKeyConverter;
 import dev.shardline.strategy.ShardingStrategy;
 import dev.shardline.topology.NodeSpec;
+import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardSpec;
 import dev.shardline.topology.Topology;
 
@@ -157,6 +158,34 @@ public final class ShardlineAutoConfiguration {
 				ShardlineProperties properties) {
 			return new ShardlineScriptDatabaseInitializer(dataSource, initProperties, routing,
 					properties.getSchema().isAllShards() ? topology.shards() : List.of(topology.defaultShard()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.flywaydb.core.Flyway",
+			"org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy" })
+	static class FlywayConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(type = "org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy")
+		ShardlineFlywayMigrationStrategy shardlineFlywayMigrationStrategy(ShardRouting routing, Topology topology,
+				ShardlineProperties properties) {
+			List<String> shards = properties.getSchema().isAllShards()
+					? topology.shards().stream().map(Shard::name).toList() : List.of(topology.defaultShard().name());
+			return new ShardlineFlywayMigrationStrategy(routing, shards);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "liquibase.integration.spring.SpringLiquibase")
+	static class LiquibaseConfiguration {
+
+		@Bean
+		static ShardlineLiquibasePostProcessor shardlineLiquibasePostProcessor(ObjectProvider<ShardRouting> routing,
+				ObjectProvider<ShardlineProperties> properties) {
+			return new ShardlineLiquibasePostProcessor(routing, properties);
 		}
 
 	}

@@ -52,9 +52,13 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 		return this.router.peek().dataSource();
 	}
 
+	/**
+	 * Resolves the current route to a node, as a connection fetch does (the node's pool
+	 * name is the look-up key).
+	 */
 	@Override
 	protected Object determineCurrentLookupKey() {
-		return this.router.peek().name();
+		return this.router.select().name();
 	}
 
 	/** The router behind this data source. */

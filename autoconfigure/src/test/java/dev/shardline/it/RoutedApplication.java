@@ -30,7 +30,7 @@ public final class RoutedApplication {
 	 * Starts an application with Shardline pointed at the topology.
 	 * @param topology the topology
 	 * @param configuration the application's configuration class
-	 * @param properties extra properties
+	 * @param properties extra properties ({@code key=value}), overriding everything else
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext start(MySqlTopology topology, Class<?> configuration,
@@ -41,7 +41,9 @@ public final class RoutedApplication {
 		defaults.put("spring.sql.init.mode", "always");
 		defaults.put("spring.sql.init.schema-locations", "classpath:it-schema.sql");
 		defaults.put("spring.main.banner-mode", "off");
-		return new SpringApplicationBuilder(configuration).properties(defaults).properties(properties).run();
+		// Extra properties as arguments, so they win over application.properties.
+		String[] arguments = java.util.Arrays.stream(properties).map((property) -> "--" + property).toArray(String[]::new);
+		return new SpringApplicationBuilder(configuration).properties(defaults).run(arguments);
 	}
 
 	/** The ring Shardline builds for the topology at the defaults, computed independently here. */

@@ -1,0 +1,1 @@
+CREATE TABLE flyway_widgets (id BIGINT PRIMARY KEY, name VARCHAR(50));

@@ -1,0 +1,155 @@
+package dev.shardline.benchmarks;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.shardline.annotation.ReadOnly;
+import dev.shardline.annotation.ShardKey;
+import dev.shardline.ring.HashRing;
+import dev.shardline.routing.RouteListener;
+import dev.shardline.routing.RoutingAdvisor;
+import dev.shardline.routing.ShardRouter;
+import dev.shardline.routing.ShardRoutingDataSource;
+import dev.shardline.strategy.RingShardingStrategy;
+import dev.shardline.topology.NodeSpec;
+import dev.shardline.topology.ShardSpec;
+import dev.shardline.topology.Topology;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+
+/**
+ * The whole routing decision as a call pays it: the AOP interceptor, key extraction, ring
+ * look-up, and the data source's look-up key resolution (the node choice), against the same
+ * call without Shardline's advice. No connection is taken: this isolates Shardline's cost.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RoutingDecisionBenchmark {
+
+	private Topology topology;
+
+	private Repository routed;
+
+	private Repository direct;
+
+	private Repository noopAdvised;
+
+	private long key;
+
+	@Setup(Level.Trial)
+	public void setUp() {
+		this.topology = Topology.create(List.of(shard("shard-0"), shard("shard-1")), "shard-0", (config) -> {
+		});
+		ShardRouter router = new ShardRouter(this.topology,
+				new RingShardingStrategy(new HashRing(Map.of("shard-0", 1, "shard-1", 1))), List.of(), false, false,
+				RouteListener.NONE);
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		beanFactory.registerSingleton("router", router);
+		LookupKeys lookupKeys = new LookupKeys(router);
+		RoutingAdvisor advisor = new RoutingAdvisor(beanFactory.getBeanProvider(ShardRouter.class));
+		ProxyFactory factory = new ProxyFactory(new Repository(lookupKeys));
+		factory.setProxyTargetClass(true);
+		factory.addAdvisor(advisor);
+		this.routed = (Repository) factory.getProxy();
+		this.direct = new Repository(lookupKeys);
+		ProxyFactory noop = new ProxyFactory(new Repository(lookupKeys));
+		noop.setProxyTargetClass(true);
+		noop.addAdvice((MethodInterceptor) MethodInvocation::proceed);
+		this.noopAdvised = (Repository) noop.getProxy();
+	}
+
+	private static ShardSpec shard(String name) {
+		return new ShardSpec(name, 1, node("jdbc:h2:mem:" + name, null),
+				List.of(node("jdbc:h2:mem:" + name + "-replica", "default")));
+	}
+
+	private static NodeSpec node(String url, String group) {
+		return new NodeSpec(url, "sa", null, Map.of("minimum-idle", "0"), 1, group);
+	}
+
+	@TearDown(Level.Trial)
+	public void tearDown() {
+		this.topology.close();
+	}
+
+	/** A keyed read through Shardline's advice, resolving the node as a connection fetch would. */
+	@Benchmark
+	public Object routedReadOnly() {
+		return this.routed.read(this.key++);
+	}
+
+	/** A keyed write through Shardline's advice. */
+	@Benchmark
+	public Object routedWrite() {
+		return this.routed.write(this.key++);
+	}
+
+	/**
+	 * The same method behind a do-nothing interceptor: what any AOP advice costs (the
+	 * invocation object and argument array are the allocation).
+	 */
+	@Benchmark
+	public Object noopAdvice() {
+		return this.noopAdvised.read(this.key++);
+	}
+
+	/** The same method without Shardline's advice (the look-up key is then the default node). */
+	@Benchmark
+	public Object unrouted() {
+		return this.direct.read(this.key++);
+	}
+
+	/** The annotated bean. */
+	public static class Repository {
+
+		private final LookupKeys lookupKeys;
+
+		public Repository(LookupKeys lookupKeys) {
+			this.lookupKeys = lookupKeys;
+		}
+
+		@ReadOnly
+		public Object read(@ShardKey long customerId) {
+			return this.lookupKeys.current();
+		}
+
+		public Object write(@ShardKey long customerId) {
+			return this.lookupKeys.current();
+		}
+
+	}
+
+	/** Exposes the routing data source's look-up key resolution. */
+	public static final class LookupKeys extends ShardRoutingDataSource {
+
+		LookupKeys(ShardRouter router) {
+			super(router);
+		}
+
+		Object current() {
+			return determineCurrentLookupKey();
+		}
+
+	}
+
+}
