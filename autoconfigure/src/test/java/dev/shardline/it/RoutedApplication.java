@@ -41,9 +41,15 @@ public final class RoutedApplication {
 		defaults.put("spring.sql.init.mode", "always");
 		defaults.put("spring.sql.init.schema-locations", "classpath:it-schema.sql");
 		defaults.put("spring.main.banner-mode", "off");
-		// Extra properties as arguments, so they win over application.properties.
-		String[] arguments = java.util.Arrays.stream(properties).map((property) -> "--" + property).toArray(String[]::new);
-		return new SpringApplicationBuilder(configuration).properties(defaults).run(arguments);
+		// Flyway and Liquibase are on the test classpath for the migration tests only.
+		defaults.put("spring.flyway.enabled", "false");
+		defaults.put("spring.liquibase.enabled", "false");
+		// One property source for everything: Boot binds a list (replicas[i]) from one source only.
+		for (String property : properties) {
+			int equals = property.indexOf('=');
+			defaults.put(property.substring(0, equals), property.substring(equals + 1));
+		}
+		return new SpringApplicationBuilder(configuration).properties(defaults).run();
 	}
 
 	/** The ring Shardline builds for the topology at the defaults, computed independently here. */
