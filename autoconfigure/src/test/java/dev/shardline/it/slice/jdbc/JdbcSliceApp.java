@@ -1,0 +1,9 @@
+package dev.shardline.it.slice.jdbc;
+
+import org.springframework.boot.SpringBootConfiguration;
+
+/** Configuration the @JdbcTest slice finds. */
+@SpringBootConfiguration
+public class JdbcSliceApp {
+
+}
