@@ -26,7 +26,8 @@ class MigrationsOnEveryShardTests {
 	void flywayMigratesEveryShard(MySqlTopology topology) {
 		try (ConfigurableApplicationContext context = RoutedApplication.start(topology, JdbcApp.class,
 				"spring.flyway.enabled=true", "spring.flyway.locations=classpath:it-flyway",
-				"spring.flyway.table=flyway_history_it")) {
+				"spring.flyway.table=flyway_history_it", "spring.flyway.baseline-on-migrate=true",
+				"spring.flyway.baseline-version=0")) {
 			assertTableEverywhere(topology, "flyway_widgets");
 			assertTableEverywhere(topology, "flyway_history_it");
 		}
