@@ -1,6 +1,8 @@
 package dev.shardline.autoconfigure;
 
 import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,10 +11,12 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.ring.HashRing;
 import dev.shardline.routing.RouteListener;
 import dev.shardline.routing.RouteTaskDecorator;
 import dev.shardline.routing.RoutingAdvisor;
+import dev.shardline.routing.RoutingPolicy;
 import dev.shardline.routing.ShardRouter;
 import dev.shardline.routing.ShardRouting;
 import dev.shardline.routing.ShardRoutingDataSource;
@@ -84,7 +88,13 @@ public final class ShardlineAutoConfiguration {
 
 	private static NodeSpec nodeSpec(ShardlineProperties properties, ShardlineProperties.Node node, int weight,
 			String group) {
-		Map<String, String> hikari = new LinkedHashMap<>(properties.getHikari());
+		Map<String, String> hikari = new LinkedHashMap<>();
+		// No request waits longer than connect-timeout for a dead or hung node, unless the
+		// pool settings say otherwise (Hikari's own default would be 30 s).
+		long connectMillis = Math.max(250, properties.getReplication().getConnectTimeout().toMillis());
+		hikari.put("connection-timeout", Long.toString(connectMillis));
+		hikari.put("validation-timeout", Long.toString(Math.max(250, connectMillis / 2)));
+		hikari.putAll(properties.getHikari());
 		hikari.putAll(node.getHikari());
 		return new NodeSpec(node.getUrl(), node.getUsername(), node.getPassword(), hikari, weight, group);
 	}
@@ -105,9 +115,36 @@ public final class ShardlineAutoConfiguration {
 	@Bean
 	ShardRouter shardRouter(Topology topology, ShardingStrategy strategy, ObjectProvider<ShardKeyConverter> converters,
 			ShardlineProperties properties) {
-		return new ShardRouter(topology, strategy, converters.orderedStream().toList(),
-				properties.getRouting().getMissingKey() == ShardlineProperties.MissingKey.FAIL,
-				properties.getRouting().isTransactionalReadOnly(), RouteListener.NONE);
+		return new ShardRouter(topology, strategy, converters.orderedStream().toList(), routingPolicy(properties),
+				RouteListener.NONE);
+	}
+
+	static RoutingPolicy routingPolicy(ShardlineProperties properties) {
+		ShardlineProperties.Routing routing = properties.getRouting();
+		ShardlineProperties.Replication replication = properties.getReplication();
+		RoutingPolicy.Mode mode = switch (routing.getReadYourWrites()) {
+			case NONE -> RoutingPolicy.Mode.NONE;
+			case SESSION -> RoutingPolicy.Mode.SESSION;
+			case GTID -> RoutingPolicy.Mode.GTID;
+		};
+		Duration gtidWait = Duration.ofMillis(Math.min(100, replication.getCheckInterval().toMillis()));
+		return new RoutingPolicy(routing.getMissingKey() == ShardlineProperties.MissingKey.FAIL,
+				routing.isTransactionalReadOnly(), replication.getMaxLag(),
+				replication.getFallback() == ShardlineProperties.Fallback.FAIL,
+				replication.getPrimaryDownReads() == ShardlineProperties.PrimaryDownReads.FAIL, mode,
+				routing.getReadYourWritesWindow(), gtidWait, Clock.systemUTC());
+	}
+
+	@Bean
+	ReplicationMonitor shardlineReplicationMonitor(Topology topology, ShardlineProperties properties) {
+		ShardlineProperties.Replication replication = properties.getReplication();
+		ReplicationMonitor.Settings settings = new ReplicationMonitor.Settings(
+				(replication.getMethod() == ShardlineProperties.LagMethod.HEARTBEAT) ? ReplicationMonitor.Method.HEARTBEAT
+						: ReplicationMonitor.Method.REPLICA_STATUS,
+				replication.getHeartbeatTable(), replication.isCreateHeartbeatTable(), replication.getMaxLag(),
+				replication.getCheckInterval(), replication.getConnectTimeout(), replication.isDiscoverPrimary(),
+				properties.getRouting().getReadYourWrites() == ShardlineProperties.ReadYourWrites.GTID);
+		return new ReplicationMonitor(topology, settings, Clock.systemUTC(), ReplicationMonitor.newWriterId());
 	}
 
 	@Bean

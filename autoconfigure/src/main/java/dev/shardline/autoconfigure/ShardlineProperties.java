@@ -1,5 +1,6 @@
 package dev.shardline.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,12 @@ public class ShardlineProperties {
 
 	/** Schema initialization across shards. */
 	private final Schema schema = new Schema();
+
+	/** Replication awareness: lag, node failures, promotions. */
+	private final Replication replication = new Replication();
+
+	/** Web integration. */
+	private final Web web = new Web();
 
 	/**
 	 * HikariCP settings applied to every node's pool (kebab-case, e.g. maximum-pool-size); a
@@ -104,6 +111,14 @@ public class ShardlineProperties {
 		return this.schema;
 	}
 
+	public Replication getReplication() {
+		return this.replication;
+	}
+
+	public Web getWeb() {
+		return this.web;
+	}
+
 	public Map<String, String> getHikari() {
 		return this.hikari;
 	}
@@ -139,6 +154,53 @@ public class ShardlineProperties {
 
 		/** The work fails with a ShardKeyMissingException naming the method. */
 		FAIL
+
+	}
+
+	/** How replication lag is measured. */
+	public enum LagMethod {
+
+		/** A heartbeat row written on each primary and read on its replicas (sub-second). */
+		HEARTBEAT,
+
+		/** SHOW REPLICA STATUS (whole seconds; NULL counts as unknown). */
+		REPLICA_STATUS
+
+	}
+
+	/** What a read does when no replica may serve it. */
+	public enum Fallback {
+
+		/** The shard's primary serves it. */
+		PRIMARY,
+
+		/** It fails with a NoReplicaAvailableException. */
+		FAIL
+
+	}
+
+	/** What reads do while a shard's primary is unreachable. */
+	public enum PrimaryDownReads {
+
+		/** Replicas keep serving reads at their last measured lag. */
+		REPLICAS,
+
+		/** Reads of that shard fail like writes. */
+		FAIL
+
+	}
+
+	/** Read-your-writes mode. */
+	public enum ReadYourWrites {
+
+		/** Off: a read may miss the unit of work's own writes. */
+		NONE,
+
+		/** After a write, reads of that shard use its primary until replicas caught up (or the window ends). */
+		SESSION,
+
+		/** The write's GTID is captured; a replica serves the read once it applied it. */
+		GTID
 
 	}
 
@@ -334,6 +396,28 @@ public class ShardlineProperties {
 		 */
 		private boolean transactionalReadOnly = false;
 
+		/** Read-your-writes within a unit of work (a request, an explicit scope, or the outermost routed call). */
+		private ReadYourWrites readYourWrites = ReadYourWrites.NONE;
+
+		/** Session mode: the longest a write keeps its shard's reads on the primary. */
+		private Duration readYourWritesWindow = Duration.ofSeconds(5);
+
+		public ReadYourWrites getReadYourWrites() {
+			return this.readYourWrites;
+		}
+
+		public void setReadYourWrites(ReadYourWrites readYourWrites) {
+			this.readYourWrites = readYourWrites;
+		}
+
+		public Duration getReadYourWritesWindow() {
+			return this.readYourWritesWindow;
+		}
+
+		public void setReadYourWritesWindow(Duration readYourWritesWindow) {
+			this.readYourWritesWindow = readYourWritesWindow;
+		}
+
 		public MissingKey getMissingKey() {
 			return this.missingKey;
 		}
@@ -348,6 +432,154 @@ public class ShardlineProperties {
 
 		public void setTransactionalReadOnly(boolean transactionalReadOnly) {
 			this.transactionalReadOnly = transactionalReadOnly;
+		}
+
+	}
+
+	/** Replication awareness. */
+	public static class Replication {
+
+		/** How lag is measured. */
+		private LagMethod method = LagMethod.HEARTBEAT;
+
+		/** Heartbeat table, on every primary (replicated to its replicas). */
+		private String heartbeatTable = "shardline_heartbeat";
+
+		/** Whether the heartbeat table is created if missing. */
+		private boolean createHeartbeatTable = true;
+
+		/** Replicas further behind than this (or whose lag is unknown) serve no reads. */
+		private Duration maxLag = Duration.ofSeconds(5);
+
+		/** How often lag and node health are checked. */
+		private Duration checkInterval = Duration.ofSeconds(1);
+
+		/** What a read does when no replica may serve it. */
+		private Fallback fallback = Fallback.PRIMARY;
+
+		/** What reads of a shard do while its primary is unreachable. */
+		private PrimaryDownReads primaryDownReads = PrimaryDownReads.REPLICAS;
+
+		/** Whether writes follow the one node of a shard whose read_only is off (after a promotion). */
+		private boolean discoverPrimary = false;
+
+		/**
+		 * Bound on how long a request waits for a dead or hung node (pool connection and
+		 * validation timeouts default to it; probes use it).
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(2);
+
+		public LagMethod getMethod() {
+			return this.method;
+		}
+
+		public void setMethod(LagMethod method) {
+			this.method = method;
+		}
+
+		public String getHeartbeatTable() {
+			return this.heartbeatTable;
+		}
+
+		public void setHeartbeatTable(String heartbeatTable) {
+			this.heartbeatTable = heartbeatTable;
+		}
+
+		public boolean isCreateHeartbeatTable() {
+			return this.createHeartbeatTable;
+		}
+
+		public void setCreateHeartbeatTable(boolean createHeartbeatTable) {
+			this.createHeartbeatTable = createHeartbeatTable;
+		}
+
+		public Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(Duration maxLag) {
+			this.maxLag = maxLag;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
+		public Fallback getFallback() {
+			return this.fallback;
+		}
+
+		public void setFallback(Fallback fallback) {
+			this.fallback = fallback;
+		}
+
+		public PrimaryDownReads getPrimaryDownReads() {
+			return this.primaryDownReads;
+		}
+
+		public void setPrimaryDownReads(PrimaryDownReads primaryDownReads) {
+			this.primaryDownReads = primaryDownReads;
+		}
+
+		public boolean isDiscoverPrimary() {
+			return this.discoverPrimary;
+		}
+
+		public void setDiscoverPrimary(boolean discoverPrimary) {
+			this.discoverPrimary = discoverPrimary;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+	}
+
+	/** Web integration. */
+	public static class Web {
+
+		/** Whether read-your-writes positions travel across requests of a client in a signed cookie. */
+		private boolean consistencyCookie = false;
+
+		/**
+		 * Secret (at least 16 characters) that signs the consistency cookie; the same on every
+		 * instance. Required when the cookie is on.
+		 */
+		private String consistencyCookieSecret;
+
+		/** Name of the consistency cookie. */
+		private String consistencyCookieName = "shardline-rw";
+
+		public boolean isConsistencyCookie() {
+			return this.consistencyCookie;
+		}
+
+		public void setConsistencyCookie(boolean consistencyCookie) {
+			this.consistencyCookie = consistencyCookie;
+		}
+
+		public String getConsistencyCookieSecret() {
+			return this.consistencyCookieSecret;
+		}
+
+		public void setConsistencyCookieSecret(String consistencyCookieSecret) {
+			this.consistencyCookieSecret = consistencyCookieSecret;
+		}
+
+		public String getConsistencyCookieName() {
+			return this.consistencyCookieName;
+		}
+
+		public void setConsistencyCookieName(String consistencyCookieName) {
+			this.consistencyCookieName = consistencyCookieName;
 		}
 
 	}

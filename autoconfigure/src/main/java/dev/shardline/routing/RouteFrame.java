@@ -22,6 +22,9 @@ final class RouteFrame {
 	/** Why {@link #node} was chosen. */
 	RouteReason reason;
 
+	/** A GTID the chosen replica must reach (bounded wait) before it may serve, or null. */
+	String gtidWait;
+
 	/** How many unkeyed inner calls with the same role re-entered this frame. */
 	int reentries;
 
@@ -31,6 +34,7 @@ final class RouteFrame {
 		this.group = group;
 		this.node = null;
 		this.reason = null;
+		this.gtidWait = null;
 		this.reentries = 0;
 	}
 

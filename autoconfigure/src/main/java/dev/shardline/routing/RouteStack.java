@@ -11,6 +11,9 @@ final class RouteStack {
 
 	private int size;
 
+	/** The current unit of work's writes, when read-your-writes is on. */
+	ConsistencyScope scope;
+
 	RouteFrame top() {
 		return (this.size > 0) ? this.frames[this.size - 1] : null;
 	}

@@ -52,8 +52,13 @@ public final class RoutingContext {
 	 * @return the snapshot, or null when no route is active
 	 */
 	public static Snapshot capture() {
-		RouteFrame top = STACK.get().top();
-		return (top != null) ? new Snapshot(top.shard, top.readOnly, top.group) : null;
+		RouteStack stack = STACK.get();
+		RouteFrame top = stack.top();
+		if (top == null && stack.scope == null) {
+			return null;
+		}
+		return (top != null) ? new Snapshot(top.shard, top.readOnly, top.group, true, stack.scope)
+				: new Snapshot(null, false, dev.shardline.annotation.ReadOnly.DEFAULT_GROUP, false, stack.scope);
 	}
 
 	/**
@@ -67,10 +72,16 @@ public final class RoutingContext {
 
 		private final String group;
 
-		Snapshot(Shard shard, boolean readOnly, String group) {
+		private final boolean routed;
+
+		private final ConsistencyScope scope;
+
+		Snapshot(Shard shard, boolean readOnly, String group, boolean routed, ConsistencyScope scope) {
 			this.shard = shard;
 			this.readOnly = readOnly;
 			this.group = group;
+			this.routed = routed;
+			this.scope = scope;
 		}
 
 		/**
@@ -79,8 +90,19 @@ public final class RoutingContext {
 		 */
 		public Scope restore() {
 			RouteStack stack = STACK.get();
-			stack.enter(this.shard, this.readOnly, this.group);
-			return stack::exit;
+			ConsistencyScope previous = stack.scope;
+			if (this.scope != null) {
+				stack.scope = this.scope;
+			}
+			if (this.routed) {
+				stack.enter(this.shard, this.readOnly, this.group);
+			}
+			return () -> {
+				if (this.routed) {
+					stack.exit();
+				}
+				stack.scope = previous;
+			};
 		}
 
 		@Override

@@ -1,14 +1,21 @@
 package dev.shardline.routing;
 
 import java.math.BigInteger;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.shardline.CrossShardAccessException;
+import dev.shardline.NoReplicaAvailableException;
 import dev.shardline.ShardKeyMissingException;
+import dev.shardline.ShardUnavailableException;
 import dev.shardline.ShardlineException;
+import dev.shardline.annotation.ReadOnly;
 import dev.shardline.strategy.ShardKeyConverter;
 import dev.shardline.strategy.ShardingStrategy;
+import dev.shardline.topology.NodeHealth;
+import dev.shardline.topology.NodeRole;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardNode;
 import dev.shardline.topology.Topology;
@@ -17,8 +24,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Resolves keys to shards and, when a physical connection is fetched, the current route to a
- * node. The decisions of routing rules 1-4 live here; the interceptor, the programmatic API
- * and the data source only call in.
+ * node. The decisions of the routing rules live here; the interceptor, the programmatic API
+ * and the data source only call in. The node choice reads node health without locks and
+ * allocates nothing.
  */
 public final class ShardRouter {
 
@@ -28,14 +36,35 @@ public final class ShardRouter {
 
 	private final List<ShardKeyConverter> converters;
 
-	private final boolean failOnMissingKey;
+	private final RoutingPolicy policy;
 
-	private final boolean transactionalReadOnly;
+	private final long maxLagNanos;
+
+	private final long windowMicros;
 
 	private final RouteListener listener;
 
 	/**
 	 * Creates a router.
+	 * @param topology the shards and nodes
+	 * @param strategy the key-to-shard strategy
+	 * @param converters converters for application key types
+	 * @param policy the routing knobs
+	 * @param listener told of every node choice (metrics); never null
+	 */
+	public ShardRouter(Topology topology, ShardingStrategy strategy, List<ShardKeyConverter> converters,
+			RoutingPolicy policy, RouteListener listener) {
+		this.topology = topology;
+		this.strategy = strategy;
+		this.converters = List.copyOf(converters);
+		this.policy = policy;
+		this.maxLagNanos = policy.maxLag().toNanos();
+		this.windowMicros = policy.readYourWritesWindow().toNanos() / 1000;
+		this.listener = listener;
+	}
+
+	/**
+	 * Creates a router with default policy knobs except the two routing flags.
 	 * @param topology the shards and nodes
 	 * @param strategy the key-to-shard strategy
 	 * @param converters converters for application key types
@@ -45,17 +74,23 @@ public final class ShardRouter {
 	 */
 	public ShardRouter(Topology topology, ShardingStrategy strategy, List<ShardKeyConverter> converters,
 			boolean failOnMissingKey, boolean transactionalReadOnly, RouteListener listener) {
-		this.topology = topology;
-		this.strategy = strategy;
-		this.converters = List.copyOf(converters);
-		this.failOnMissingKey = failOnMissingKey;
-		this.transactionalReadOnly = transactionalReadOnly;
-		this.listener = listener;
+		this(topology, strategy, converters, withFlags(RoutingPolicy.defaults(), failOnMissingKey, transactionalReadOnly),
+				listener);
+	}
+
+	private static RoutingPolicy withFlags(RoutingPolicy p, boolean failOnMissingKey, boolean transactionalReadOnly) {
+		return new RoutingPolicy(failOnMissingKey, transactionalReadOnly, p.maxLag(), p.failWithoutReplica(),
+				p.failReadsWhilePrimaryDown(), p.readYourWrites(), p.readYourWritesWindow(), p.gtidWait(), p.clock());
 	}
 
 	/** The shards and nodes routed to. */
 	public Topology topology() {
 		return this.topology;
+	}
+
+	/** The routing knobs. */
+	public RoutingPolicy policy() {
+		return this.policy;
 	}
 
 	/**
@@ -66,7 +101,7 @@ public final class ShardRouter {
 	 */
 	public Shard shardFor(Object key, String where) {
 		if (key == null) {
-			if (this.failOnMissingKey) {
+			if (this.policy.failOnMissingKey()) {
 				throw new ShardKeyMissingException(where);
 			}
 			return this.topology.defaultShard();
@@ -116,12 +151,6 @@ public final class ShardRouter {
 	/**
 	 * Enters a routed call on the current thread after checking it against the current
 	 * transaction (routing rule 4).
-	 * @param shard the call's shard, or null for an unkeyed call
-	 * @param readOnly whether the call is read-only
-	 * @param group replica group for read-only calls
-	 * @param freshTransaction whether the call starts its own transaction scope
-	 * @param key the key, for messages
-	 * @param where the method or call site, for messages
 	 */
 	void enter(Shard shard, boolean readOnly, String group, boolean freshTransaction, Object key, String where) {
 		if (shard != null && !freshTransaction && TransactionSynchronizationManager.isActualTransactionActive()) {
@@ -130,63 +159,322 @@ public final class ShardRouter {
 				throw new CrossShardAccessException(binding.shard().name(), shard.name(), key, where);
 			}
 		}
-		RoutingContext.stack().enter(shard, readOnly, group);
+		RouteStack stack = RoutingContext.stack();
+		if (stack.isEmpty() && stack.scope == null && this.policy.readYourWrites() != RoutingPolicy.Mode.NONE) {
+			// The outermost routed call is the unit of work when no request or explicit scope is open.
+			stack.scope = new ConsistencyScope(this.topology.shards().size(), true);
+		}
+		stack.enter(shard, readOnly, group);
 	}
 
 	/** Leaves the routed call entered last on this thread. */
 	void exit() {
-		RoutingContext.stack().exit();
+		RouteStack stack = RoutingContext.stack();
+		stack.exit();
+		if (stack.isEmpty() && stack.scope != null && stack.scope.isImplicit()) {
+			stack.scope = null;
+		}
 	}
 
 	/**
-	 * Chooses the node for a physical connection fetched now, binding an active transaction
-	 * to its shard (routing rules 2-4). Allocation-free outside the first fetch of a
-	 * transaction.
+	 * Opens a unit of work for read-your-writes (a request, an explicit scope) on this thread
+	 * until the returned scope closes. A unit of work already open stays in charge.
+	 * @return the scope to close at the end of the unit of work
+	 */
+	public RoutingContext.Scope openUnitOfWork() {
+		RouteStack stack = RoutingContext.stack();
+		ConsistencyScope previous = stack.scope;
+		if (previous != null && !previous.isImplicit()) {
+			return () -> {
+			};
+		}
+		stack.scope = new ConsistencyScope(this.topology.shards().size(), false);
+		return () -> stack.scope = previous;
+	}
+
+	/**
+	 * The current unit of work's writes.
+	 * @return the scope, or null when none is open
+	 */
+	public ConsistencyScope currentUnitOfWork() {
+		return RoutingContext.stack().scope;
+	}
+
+	/**
+	 * Chooses the node for a physical connection fetched now (routing rules 2-5). No side
+	 * effects on transactions; allocation-free.
 	 * @return the node to take a connection from
 	 */
 	ShardNode select() {
 		RouteFrame frame = RoutingContext.stack().top();
 		boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
-		TransactionBinding binding = inTransaction
-				? (TransactionBinding) TransactionSynchronizationManager.getResource(this) : null;
-		if (binding != null) {
-			// A second physical connection inside one transaction stays on its node.
-			return binding.node();
+		if (inTransaction) {
+			TransactionBinding binding = (TransactionBinding) TransactionSynchronizationManager.getResource(this);
+			if (binding != null) {
+				// A second physical connection inside one transaction stays on its node.
+				return binding.node();
+			}
 		}
 		Shard shard = (frame != null && frame.shard != null) ? frame.shard : this.topology.defaultShard();
 		boolean readOnly = (frame != null && frame.readOnly);
-		String group = (frame != null) ? frame.group : null;
+		String group = (frame != null) ? frame.group : ReadOnly.DEFAULT_GROUP;
 		if (inTransaction) {
 			boolean readOnlyTransaction = TransactionSynchronizationManager.isCurrentTransactionReadOnly();
-			if (readOnlyTransaction && this.transactionalReadOnly && !readOnly) {
+			if (readOnlyTransaction && this.policy.transactionalReadOnly() && !readOnly) {
 				readOnly = true;
-				group = dev.shardline.annotation.ReadOnly.DEFAULT_GROUP;
+				group = ReadOnly.DEFAULT_GROUP;
 			}
 			else if (readOnly && !readOnlyTransaction) {
 				// @ReadOnly inside a read-write transaction stays on its primary connection.
-				ShardNode node = choose(frame, shard.primary(), RouteReason.IN_TRANSACTION);
-				bind(shard, node);
-				return node;
+				return choose(frame, writer(shard), RouteReason.IN_TRANSACTION);
 			}
 		}
-		ShardNode node;
-		if (frame != null && frame.node != null && frame.node.shard().equals(shard.name())
-				&& (frame.node == shard.primary()) != readOnly) {
-			node = frame.node;
+		if (frame != null && frame.node != null && frame.shard == shard && frame.gtidWait == null) {
+			ShardNode sticky = frame.node;
+			if (readOnly ? (sticky != shard.currentPrimary() && sticky.health().state() == NodeHealth.State.UP)
+					: sticky == shard.currentPrimary()) {
+				return sticky;
+			}
 		}
-		else if (readOnly) {
-			ShardNode replica = shard.pickReplica(group);
-			node = (replica != null) ? choose(frame, replica, RouteReason.REPLICA)
-					: choose(frame, shard.primary(), RouteReason.NO_REPLICA);
-		}
-		else {
-			node = choose(frame, shard.primary(),
+		if (!readOnly) {
+			return choose(frame, writer(shard),
 					(frame != null && frame.shard != null) ? RouteReason.WRITE : RouteReason.UNKEYED);
 		}
-		if (inTransaction) {
-			bind(shard, node);
+		return chooseReader(frame, shard, group, null);
+	}
+
+	/**
+	 * Picks a replica of the group that is up, fresh enough and, for read-your-writes, past the
+	 * unit of work's last write; else falls back (rule 2).
+	 */
+	private ShardNode chooseReader(RouteFrame frame, Shard shard, String group, ShardNode exclude) {
+		ShardNode writer = shard.currentPrimary();
+		Shard.ReplicaGroup candidates = shard.group(group);
+		ConsistencyScope scope = RoutingContext.stack().scope;
+		long writeMicros = 0;
+		String gtid = null;
+		if (scope != null) {
+			if (this.policy.readYourWrites() == RoutingPolicy.Mode.GTID) {
+				gtid = scope.gtid(shard.index());
+			}
+			else if (this.policy.readYourWrites() == RoutingPolicy.Mode.SESSION) {
+				writeMicros = scope.writeMicros(shard.index());
+				if (writeMicros > 0 && nowMicros() - writeMicros > this.windowMicros) {
+					writeMicros = 0;
+				}
+			}
 		}
+		int size = (candidates != null) ? candidates.size() : 0;
+		int count = 0;
+		int totalWeight = 0;
+		int lastEligible = -1;
+		int fresh = -1;
+		boolean lagging = false;
+		boolean unknown = false;
+		boolean behindOwnWrite = false;
+		for (int i = 0; i < size; i++) {
+			ShardNode node = candidates.node(i);
+			if (node == writer || node == exclude) {
+				continue;
+			}
+			count++;
+			NodeHealth health = node.health();
+			switch (health.state()) {
+				case UP -> {
+					if (writeMicros > 0 && health.appliedThroughMicros() <= writeMicros) {
+						behindOwnWrite = true;
+					}
+					else if (gtid != null && !GtidCoverage.covers(health.gtidPosition(), gtid)) {
+						behindOwnWrite = true;
+						fresh = i;
+					}
+					else {
+						totalWeight += candidates.weight(i);
+						lastEligible = i;
+					}
+				}
+				case LAGGING -> lagging = true;
+				case UNKNOWN -> unknown = true;
+				default -> {
+				}
+			}
+		}
+		if (totalWeight > 0) {
+			ShardNode picked = candidates.node(lastEligible);
+			int point = ThreadLocalRandom.current().nextInt(totalWeight);
+			for (int i = 0; i < size; i++) {
+				ShardNode node = candidates.node(i);
+				if (node == writer || node == exclude || !isEligible(node, writeMicros, gtid)) {
+					continue;
+				}
+				point -= candidates.weight(i);
+				if (point < 0) {
+					picked = node;
+					break;
+				}
+			}
+			return choose(frame, picked, (exclude != null) ? RouteReason.RETRY : RouteReason.REPLICA);
+		}
+		if (count == 0) {
+			return readFromWriter(frame, shard, group, RouteReason.NO_REPLICA, false);
+		}
+		if (behindOwnWrite) {
+			if (fresh >= 0 && frame != null) {
+				// gtid mode: this replica is fresh but not known to hold the write yet; the data
+				// source waits for it briefly on the connection before using it.
+				frame.gtidWait = gtid;
+				frame.node = candidates.node(fresh);
+				frame.reason = RouteReason.REPLICA;
+				return frame.node;
+			}
+			return readFromWriter(frame, shard, group, RouteReason.READ_YOUR_WRITES, false);
+		}
+		RouteReason reason = lagging ? RouteReason.FALLBACK_LAG
+				: (unknown ? RouteReason.FALLBACK_UNKNOWN_LAG : RouteReason.FALLBACK_DOWN);
+		return readFromWriter(frame, shard, group, reason, this.policy.failWithoutReplica());
+	}
+
+	private boolean isEligible(ShardNode node, long writeMicros, String gtid) {
+		NodeHealth health = node.health();
+		return health.state() == NodeHealth.State.UP
+				&& (writeMicros <= 0 || health.appliedThroughMicros() > writeMicros)
+				&& (gtid == null || GtidCoverage.covers(health.gtidPosition(), gtid));
+	}
+
+	private ShardNode readFromWriter(RouteFrame frame, Shard shard, String group, RouteReason reason, boolean fail) {
+		if (fail) {
+			throw new NoReplicaAvailableException(shard.name(), group, reason.tag());
+		}
+		ShardNode writer = shard.currentPrimary();
+		if (isDown(writer)) {
+			throw unavailable(shard, writer, null);
+		}
+		return choose(frame, writer, reason);
+	}
+
+	/** The shard's current primary for a write, failing fast when it cannot take one. */
+	private ShardNode writer(Shard shard) {
+		String block = shard.writeBlock();
+		if (block != null) {
+			throw new ShardUnavailableException(shard.name(), "Writes to shard '" + shard.name() + "' are refused: "
+					+ block, null);
+		}
+		ShardNode writer = shard.currentPrimary();
+		if (isDown(writer)) {
+			throw unavailable(shard, writer, null);
+		}
+		return writer;
+	}
+
+	private static boolean isDown(ShardNode node) {
+		NodeHealth.State state = node.health().state();
+		return state == NodeHealth.State.DOWN || state == NodeHealth.State.EJECTED;
+	}
+
+	private static ShardUnavailableException unavailable(Shard shard, ShardNode writer, Throwable cause) {
+		NodeHealth health = writer.health();
+		String error = (cause != null) ? cause.getMessage() : health.lastError();
+		return new ShardUnavailableException(shard.name(), "The primary of shard '" + shard.name() + "' ("
+				+ writer.name() + ", " + writer.url() + ") is unreachable" + ((error != null) ? ": " + error : "")
+				+ ". Work that needs it fails fast until it answers again; other shards are unaffected.", cause);
+	}
+
+	private ShardNode choose(RouteFrame frame, ShardNode node, RouteReason reason) {
+		if (frame != null) {
+			frame.node = node;
+			frame.reason = reason;
+			frame.gtidWait = null;
+		}
+		this.listener.routed(node, reason);
 		return node;
+	}
+
+	/**
+	 * A connection could not be had from the node: ejects a replica at once (no request
+	 * waits on it twice) or marks the primary down, and for a read picks another node once.
+	 * @param failed the node that failed
+	 * @param ex the failure
+	 * @return the node to try instead
+	 * @throws ShardUnavailableException when there is none
+	 */
+	ShardNode connectionFailed(ShardNode failed, SQLException ex) {
+		Shard shard = this.topology.shard(failed.shard());
+		RouteFrame frame = RoutingContext.stack().top();
+		if (failed == shard.currentPrimary()) {
+			failed.health().state(NodeHealth.State.DOWN, ex.getMessage());
+			throw unavailable(shard, failed, ex);
+		}
+		failed.health().state(NodeHealth.State.EJECTED, ex.getMessage());
+		String group = (frame != null) ? frame.group : ReadOnly.DEFAULT_GROUP;
+		ShardNode retry = chooseReader(frame, shard, group, failed);
+		if (retry != shard.currentPrimary() && frame != null) {
+			frame.reason = RouteReason.RETRY;
+		}
+		return retry;
+	}
+
+	/**
+	 * The gtid wait on the chosen replica timed out: the read goes to the primary.
+	 * @return the primary
+	 */
+	ShardNode gtidWaitFailed(ShardNode replica) {
+		Shard shard = this.topology.shard(replica.shard());
+		return readFromWriter(RoutingContext.stack().top(), shard, ReadOnly.DEFAULT_GROUP, RouteReason.READ_YOUR_WRITES,
+				false);
+	}
+
+	/** The GTID the current route's replica must reach first, or null; cleared by reading it. */
+	String takeGtidWait() {
+		RouteFrame frame = RoutingContext.stack().top();
+		if (frame == null || frame.gtidWait == null) {
+			return null;
+		}
+		String gtid = frame.gtidWait;
+		frame.gtidWait = null;
+		return gtid;
+	}
+
+	/** Counts a replica that passed its gtid wait. */
+	void routedAfterWait(ShardNode node) {
+		this.listener.routed(node, RouteReason.REPLICA);
+	}
+
+	/**
+	 * Binds the current transaction (if any, and not yet bound) to the node's shard.
+	 * @param node the node whose connection the transaction got
+	 */
+	void bindIfInTransaction(ShardNode node) {
+		if (TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.isActualTransactionActive()
+				&& TransactionSynchronizationManager.getResource(this) == null) {
+			TransactionBinding binding = new TransactionBinding(this, this.topology.shard(node.shard()), node);
+			TransactionSynchronizationManager.bindResource(this, binding);
+			TransactionSynchronizationManager.registerSynchronization(binding);
+		}
+	}
+
+	/**
+	 * A write on the node committed: recorded in the unit of work for read-your-writes.
+	 * @param node the primary written to
+	 * @param gtid the write's GTID (gtid mode), or null
+	 */
+	void recordWrite(ShardNode node, String gtid) {
+		ConsistencyScope scope = RoutingContext.stack().scope;
+		if (scope != null) {
+			scope.recordWrite(this.topology.shard(node.shard()).index(), nowMicros(), gtid);
+		}
+	}
+
+	/** Whether connections to the node must be watched for writes (read-your-writes). */
+	boolean tracksWrites(ShardNode node) {
+		return this.policy.readYourWrites() != RoutingPolicy.Mode.NONE && node.role() == NodeRole.PRIMARY
+				|| this.policy.readYourWrites() != RoutingPolicy.Mode.NONE
+						&& node == this.topology.shard(node.shard()).currentPrimary();
+	}
+
+	long nowMicros() {
+		java.time.Instant now = this.policy.clock().instant();
+		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
 	}
 
 	/**
@@ -198,24 +486,7 @@ public final class ShardRouter {
 		if (frame != null && frame.node != null) {
 			return frame.node;
 		}
-		return ((frame != null && frame.shard != null) ? frame.shard : this.topology.defaultShard()).primary();
-	}
-
-	private ShardNode choose(RouteFrame frame, ShardNode node, RouteReason reason) {
-		if (frame != null) {
-			frame.node = node;
-			frame.reason = reason;
-		}
-		this.listener.routed(node, reason);
-		return node;
-	}
-
-	private void bind(Shard shard, ShardNode node) {
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionBinding binding = new TransactionBinding(this, shard, node);
-			TransactionSynchronizationManager.bindResource(this, binding);
-			TransactionSynchronizationManager.registerSynchronization(binding);
-		}
+		return ((frame != null && frame.shard != null) ? frame.shard : this.topology.defaultShard()).currentPrimary();
 	}
 
 	/**

@@ -2,18 +2,21 @@ package dev.shardline.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.shardline.replication.GtidWaits;
 import dev.shardline.topology.ShardNode;
 
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
 /**
  * Routes each physical connection to the node the current route resolves to. Sits behind
- * {@link ShardlineDataSource}, which defers the fetch to the first statement.
+ * {@link ShardlineDataSource}, which defers the fetch to the first statement. A read whose
+ * replica cannot give a connection is retried once on another node before any statement ran.
  */
 public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 
@@ -37,7 +40,41 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		return this.router.select().dataSource().getConnection();
+		ShardNode node = this.router.select();
+		Connection connection;
+		try {
+			connection = node.dataSource().getConnection();
+		}
+		catch (SQLException ex) {
+			node = this.router.connectionFailed(node, ex);
+			connection = node.dataSource().getConnection();
+		}
+		String gtid = this.router.takeGtidWait();
+		if (gtid != null) {
+			if (awaitGtid(connection, gtid, this.router.policy().gtidWait())) {
+				this.router.routedAfterWait(node);
+			}
+			else {
+				connection.close();
+				node = this.router.gtidWaitFailed(node);
+				connection = node.dataSource().getConnection();
+			}
+		}
+		this.router.bindIfInTransaction(node);
+		if (this.router.tracksWrites(node)) {
+			connection = WriteTrackingConnection.wrap(connection, this.router, node,
+					this.router.policy().readYourWrites() == RoutingPolicy.Mode.GTID);
+		}
+		return connection;
+	}
+
+	private static boolean awaitGtid(Connection connection, String gtid, Duration timeout) {
+		try {
+			return GtidWaits.await(connection, GtidCoverage.parse(gtid), timeout);
+		}
+		catch (SQLException | IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	@Override

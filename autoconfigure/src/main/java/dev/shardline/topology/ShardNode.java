@@ -25,6 +25,8 @@ public final class ShardNode {
 
 	private final HikariDataSource pool;
 
+	private final NodeHealth health;
+
 	ShardNode(String shard, NodeRole role, int replicaIndex, String group, int weight, String url,
 			HikariDataSource pool) {
 		this.shard = shard;
@@ -34,6 +36,9 @@ public final class ShardNode {
 		this.weight = weight;
 		this.url = url;
 		this.pool = pool;
+		// Replicas serve no reads until their lag is known; primaries are assumed up until a
+		// probe or a request says otherwise.
+		this.health = new NodeHealth((role == NodeRole.PRIMARY) ? NodeHealth.State.UP : NodeHealth.State.UNKNOWN);
 	}
 
 	/** Pool name for a node, as it appears in metrics. */
@@ -85,6 +90,11 @@ public final class ShardNode {
 	/** The node's pool, for pool figures. */
 	public HikariDataSource pool() {
 		return this.pool;
+	}
+
+	/** What is known about the node's health and lag. */
+	public NodeHealth health() {
+		return this.health;
 	}
 
 	@Override

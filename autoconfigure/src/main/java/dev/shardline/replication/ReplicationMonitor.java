@@ -1,0 +1,464 @@
+package dev.shardline.replication;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import dev.shardline.topology.NodeHealth;
+import dev.shardline.topology.Shard;
+import dev.shardline.topology.ShardNode;
+import dev.shardline.topology.Topology;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Watches every node on a background schedule: reachability, replication lag (heartbeat or
+ * replica status), GTID positions for read-your-writes, and, with discovery on, which node of
+ * a shard is writable. Probes run in parallel on the monitor's own connections with
+ * timeouts, so a dead or frozen node delays nothing else, and request threads never wait on
+ * the monitor. Stops before the pools close.
+ */
+public final class ReplicationMonitor implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ReplicationMonitor.class);
+
+	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+	private final Topology topology;
+
+	private final Settings settings;
+
+	private final Clock clock;
+
+	private final String writerId;
+
+	private final Map<ShardNode, NodeProbe> probes = new LinkedHashMap<>();
+
+	private final Map<String, HeartbeatHistory> histories = new LinkedHashMap<>();
+
+	private final AtomicInteger checks = new AtomicInteger();
+
+	private volatile ScheduledExecutorService scheduler;
+
+	private volatile ExecutorService probeExecutor;
+
+	private volatile boolean running;
+
+	/**
+	 * Creates the monitor.
+	 * @param topology the nodes to watch
+	 * @param settings what to measure and how often
+	 * @param clock the clock heartbeats are written and compared with (injectable for tests)
+	 * @param writerId this instance's heartbeat row; unique per application instance
+	 */
+	public ReplicationMonitor(Topology topology, Settings settings, Clock clock, String writerId) {
+		if (!TABLE_NAME.matcher(settings.heartbeatTable()).matches()) {
+			throw new IllegalArgumentException("Invalid heartbeat table name '" + settings.heartbeatTable()
+					+ "': use letters, digits and '_' (optionally schema.table)");
+		}
+		this.topology = topology;
+		this.settings = settings;
+		this.clock = clock;
+		this.writerId = writerId;
+		for (ShardNode node : topology.nodes()) {
+			this.probes.put(node, new NodeProbe(node, settings.connectTimeout()));
+		}
+		for (Shard shard : topology.shards()) {
+			this.histories.put(shard.name(), new HeartbeatHistory());
+		}
+	}
+
+	/** A random writer id: one heartbeat row per application instance. */
+	public static String newWriterId() {
+		return UUID.randomUUID().toString();
+	}
+
+	@Override
+	public void start() {
+		this.probeExecutor = Executors.newFixedThreadPool(Math.max(2, Math.min(16, this.probes.size())),
+				daemonThreads("shardline-probe-"));
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("shardline-monitor-"));
+		this.running = true;
+		if (this.settings.createHeartbeatTable() && this.settings.method() == Method.HEARTBEAT) {
+			createHeartbeatTables();
+		}
+		// A first round before the application serves, so replicas are usable at once; bounded
+		// by the connect timeout even when nodes are down. Replicas that just have not received
+		// the first heartbeat yet get two quick second looks.
+		checkNow();
+		for (int round = 0; round < 2 && anyReachableReplicaBehind(); round++) {
+			pause(Duration.ofMillis(100));
+			checkNow();
+		}
+		long interval = Math.max(50, this.settings.checkInterval().toMillis());
+		this.scheduler.scheduleWithFixedDelay(this::checkSafely, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	private boolean anyReachableReplicaBehind() {
+		for (Shard shard : this.topology.shards()) {
+			for (ShardNode node : shard.nodes()) {
+				NodeHealth.State state = node.health().state();
+				if (node != shard.currentPrimary()
+						&& (state == NodeHealth.State.UNKNOWN || state == NodeHealth.State.LAGGING)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
+		if (this.probeExecutor != null) {
+			this.probeExecutor.shutdownNow();
+		}
+		this.probes.values().forEach(NodeProbe::close);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Late start, early stop: around everything that serves requests, before pools close.
+		return Integer.MAX_VALUE - 1000;
+	}
+
+	/** How many check rounds completed. */
+	public int completedChecks() {
+		return this.checks.get();
+	}
+
+	private void checkSafely() {
+		try {
+			checkNow();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Replication check failed", ex);
+		}
+	}
+
+	/**
+	 * Probes every node now (in parallel) and waits for the round, at most the connect
+	 * timeout plus a little. Used by the schedule, at start, and to re-probe on demand.
+	 */
+	public void checkNow() {
+		ExecutorService executor = this.probeExecutor;
+		if (executor == null || executor.isShutdown()) {
+			return;
+		}
+		List<NodeProbe> primaries = new ArrayList<>();
+		List<NodeProbe> others = new ArrayList<>();
+		for (Shard shard : this.topology.shards()) {
+			for (ShardNode node : shard.nodes()) {
+				(node == shard.currentPrimary() ? primaries : others).add(this.probes.get(node));
+			}
+		}
+		// Primaries first (they write the heartbeat the replicas are then measured against).
+		runAll(executor, primaries, true);
+		runAll(executor, others, false);
+		if (this.settings.discoverPrimary()) {
+			for (Shard shard : this.topology.shards()) {
+				discoverPrimary(shard);
+			}
+		}
+		this.checks.incrementAndGet();
+	}
+
+	private void runAll(ExecutorService executor, List<NodeProbe> probes, boolean primaries) {
+		CountDownLatch done = new CountDownLatch(probes.size());
+		for (NodeProbe probe : probes) {
+			if (!probe.inFlight.compareAndSet(false, true)) {
+				// The previous probe of this node is still hung: it ends at its own timeout.
+				done.countDown();
+				continue;
+			}
+			try {
+				executor.execute(() -> {
+					try {
+						probe(probe, primaries);
+					}
+					finally {
+						probe.inFlight.set(false);
+						done.countDown();
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				probe.inFlight.set(false);
+				done.countDown();
+			}
+		}
+		try {
+			done.await(this.settings.connectTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void probe(NodeProbe probe, boolean primary) {
+		ShardNode node = probe.node;
+		NodeHealth health = node.health();
+		Shard shard = this.topology.shard(node.shard());
+		try {
+			Connection connection = probe.connection();
+			if (this.settings.discoverPrimary()) {
+				health.writable(!readOnlyFlag(connection, probe));
+			}
+			if (primary) {
+				if (this.settings.method() == Method.HEARTBEAT && shard.nodes().size() > 1) {
+					writeHeartbeat(connection, probe, shard);
+				}
+				else {
+					ping(connection, probe);
+				}
+				health.state(NodeHealth.State.UP, null);
+			}
+			else {
+				measureReplica(connection, probe, shard);
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			probe.reset();
+			String message = ex.getMessage();
+			if (health.state() != NodeHealth.State.DOWN) {
+				logger.warn("Node " + node.name() + " (" + node.url() + ") is unreachable: " + message);
+			}
+			health.state(NodeHealth.State.DOWN, message);
+		}
+	}
+
+	private void measureReplica(Connection connection, NodeProbe probe, Shard shard) throws SQLException {
+		ShardNode node = probe.node;
+		NodeHealth health = node.health();
+		long now = nowMicros();
+		long lagMicros = -1;
+		long applied = -1;
+		if (this.settings.method() == Method.HEARTBEAT) {
+			OptionalLong heartbeat = readHeartbeat(connection, probe);
+			HeartbeatHistory history = this.histories.get(shard.name());
+			if (heartbeat.isPresent()) {
+				applied = heartbeat.getAsLong();
+				lagMicros = history.lagMicros(applied, now);
+			}
+			else {
+				lagMicros = history.lagWithoutHeartbeat(now);
+			}
+		}
+		else {
+			Optional<ReplicaStatus> status = ReplicaStatus.read(connection, this.settings.connectTimeout());
+			OptionalLong seconds = status.isPresent() ? status.get().lagSeconds() : OptionalLong.empty();
+			if (seconds.isPresent()) {
+				lagMicros = seconds.getAsLong() * 1_000_000L;
+				applied = now - lagMicros;
+			}
+		}
+		if (this.settings.trackGtid()) {
+			try {
+				boolean mariaDb = GtidWaits.isMariaDb(connection);
+				health.gtidPosition(GtidWaits
+					.readPosition(connection, mariaDb ? GtidPosition.Flavor.MARIADB : GtidPosition.Flavor.MYSQL, true)
+					.toString());
+			}
+			catch (SQLException ex) {
+				health.gtidPosition(null);
+			}
+		}
+		long lagNanos = (lagMicros >= 0) ? lagMicros * 1000 : NodeHealth.UNKNOWN_LAG;
+		health.lag(lagNanos, System.currentTimeMillis(), applied);
+		NodeHealth.State state;
+		if (lagNanos < 0) {
+			state = NodeHealth.State.UNKNOWN;
+		}
+		else if (lagNanos > this.settings.maxLag().toNanos()) {
+			state = NodeHealth.State.LAGGING;
+		}
+		else {
+			state = NodeHealth.State.UP;
+		}
+		if (state != health.state() && logger.isInfoEnabled()) {
+			logger.info("Replica " + node.name() + " is now " + state.tag()
+					+ ((lagNanos >= 0) ? " (lag " + (lagNanos / 1_000_000) + " ms)" : ""));
+		}
+		health.state(state, null);
+	}
+
+	private void writeHeartbeat(Connection connection, NodeProbe probe, Shard shard) throws SQLException {
+		long micros = nowMicros();
+		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO "
+				+ this.settings.heartbeatTable() + " (writer, written_micros) VALUES (?, ?)"
+				+ " ON DUPLICATE KEY UPDATE written_micros = VALUES(written_micros)")) {
+			statement.setQueryTimeout(probe.timeoutSeconds());
+			statement.setString(1, this.writerId);
+			statement.setLong(2, micros);
+			statement.executeUpdate();
+		}
+		this.histories.get(shard.name()).wrote(micros);
+	}
+
+	private OptionalLong readHeartbeat(Connection connection, NodeProbe probe) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT written_micros FROM " + this.settings.heartbeatTable() + " WHERE writer = ?")) {
+			statement.setQueryTimeout(probe.timeoutSeconds());
+			statement.setString(1, this.writerId);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+			}
+		}
+	}
+
+	private static void ping(Connection connection, NodeProbe probe) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.setQueryTimeout(probe.timeoutSeconds());
+			statement.execute("SELECT 1");
+		}
+	}
+
+	private static boolean readOnlyFlag(Connection connection, NodeProbe probe) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.setQueryTimeout(probe.timeoutSeconds());
+			try (ResultSet rs = statement.executeQuery("SELECT @@global.read_only")) {
+				return rs.next() && rs.getInt(1) != 0;
+			}
+		}
+	}
+
+	/** Writes follow the one writable node; two writable nodes stop writes (no split-brain). */
+	private void discoverPrimary(Shard shard) {
+		List<ShardNode> writable = new ArrayList<>();
+		for (ShardNode node : shard.nodes()) {
+			if (Boolean.TRUE.equals(node.health().writable()) && node.health().state() != NodeHealth.State.DOWN) {
+				writable.add(node);
+			}
+		}
+		if (writable.size() > 1) {
+			String reason = "nodes " + writable.stream().map(ShardNode::name).toList()
+					+ " are all writable (read_only=0); Shardline will not guess which is the primary. Set read_only=1 "
+					+ "on every node but the primary";
+			if (!reason.equals(shard.writeBlock())) {
+				logger.error("Shard " + shard.name() + ": " + reason);
+			}
+			shard.writeBlock(reason);
+			return;
+		}
+		if (writable.size() == 1) {
+			ShardNode primary = writable.get(0);
+			if (primary != shard.currentPrimary()) {
+				logger.warn("Shard " + shard.name() + ": writes now go to " + primary.name() + " (" + primary.url()
+						+ "), the one writable node; " + shard.currentPrimary().name() + " is read-only");
+				shard.currentPrimary(primary);
+			}
+		}
+		shard.writeBlock(null);
+	}
+
+	private void createHeartbeatTables() {
+		for (Shard shard : this.topology.shards()) {
+			if (shard.nodes().size() < 2) {
+				continue;
+			}
+			NodeProbe probe = this.probes.get(shard.currentPrimary());
+			try (Statement statement = probe.connection().createStatement()) {
+				statement.setQueryTimeout(probe.timeoutSeconds());
+				statement.execute(heartbeatTableDdl(this.settings.heartbeatTable()));
+			}
+			catch (SQLException ex) {
+				probe.reset();
+				logger.warn("Could not create heartbeat table " + this.settings.heartbeatTable() + " on "
+						+ shard.currentPrimary().name() + ": " + ex.getMessage()
+						+ " (create it yourself, see the README, or fix the node)");
+			}
+		}
+	}
+
+	/**
+	 * The heartbeat table's DDL.
+	 * @param table the table name
+	 * @return the CREATE TABLE statement
+	 */
+	public static String heartbeatTableDdl(String table) {
+		return "CREATE TABLE IF NOT EXISTS " + table + " (" + "writer VARCHAR(64) NOT NULL PRIMARY KEY, "
+				+ "written_micros BIGINT NOT NULL, "
+				+ "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6))";
+	}
+
+	private long nowMicros() {
+		Instant now = this.clock.instant();
+		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger counter = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** How lag is measured. */
+	public enum Method {
+
+		/** Heartbeat rows (sub-second). */
+		HEARTBEAT,
+
+		/** SHOW REPLICA STATUS (seconds). */
+		REPLICA_STATUS
+
+	}
+
+	/**
+	 * What the monitor does.
+	 *
+	 * @param method how lag is measured
+	 * @param heartbeatTable the heartbeat table
+	 * @param createHeartbeatTable whether to create it if missing
+	 * @param maxLag replicas further behind are LAGGING
+	 * @param checkInterval time between rounds
+	 * @param connectTimeout bound on each probe
+	 * @param discoverPrimary whether read_only flags decide the primary
+	 * @param trackGtid whether replica GTID positions are read (gtid read-your-writes)
+	 */
+	public record Settings(Method method, String heartbeatTable, boolean createHeartbeatTable, Duration maxLag,
+			Duration checkInterval, Duration connectTimeout, boolean discoverPrimary, boolean trackGtid) {
+	}
+
+}
