@@ -29,6 +29,8 @@ import dev.shardline.topology.NodeSpec;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardSpec;
 import dev.shardline.topology.Topology;
+import dev.shardline.web.ConsistencyToken;
+import dev.shardline.web.ReadYourWritesFilter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -47,6 +49,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.jdbc.datasource.init.DatabasePopulator;
@@ -223,6 +227,32 @@ public final class ShardlineAutoConfiguration {
 		static ShardlineLiquibasePostProcessor shardlineLiquibasePostProcessor(ObjectProvider<ShardRouting> routing,
 				ObjectProvider<ShardlineProperties> properties) {
 			return new ShardlineLiquibasePostProcessor(routing, properties);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.servlet.Filter")
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	static class ReadYourWritesWebConfiguration {
+
+		@Bean
+		FilterRegistrationBean<ReadYourWritesFilter> shardlineReadYourWritesFilter(ShardRouter router,
+				ShardlineProperties properties) {
+			ShardlineProperties.Web web = properties.getWeb();
+			ConsistencyToken token = null;
+			Duration maxAge = properties.getRouting().getReadYourWritesWindow().plusSeconds(60);
+			if (web.isConsistencyCookie()) {
+				token = new ConsistencyToken(ConsistencyToken.secretFrom(web.getConsistencyCookieSecret()),
+						Clock.systemUTC(), maxAge);
+			}
+			FilterRegistrationBean<ReadYourWritesFilter> registration = new FilterRegistrationBean<>(
+					new ReadYourWritesFilter(router, token, web.getConsistencyCookieName(), maxAge));
+			registration.setName("shardlineReadYourWritesFilter");
+			// Early, so the whole request (and every filter that touches the database) is one unit of work.
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+			registration.setEnabled(properties.getRouting().getReadYourWrites() != ShardlineProperties.ReadYourWrites.NONE);
+			return registration;
 		}
 
 	}

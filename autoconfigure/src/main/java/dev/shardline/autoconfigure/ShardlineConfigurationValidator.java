@@ -98,7 +98,42 @@ final class ShardlineConfigurationValidator {
 		if (properties.getStrategy() == ShardlineProperties.Strategy.RANGE) {
 			checkRanges(problems, properties);
 		}
+		checkReplication(problems, properties);
 		return problems;
+	}
+
+	private static void checkReplication(List<ConfigurationProblem> problems, ShardlineProperties properties) {
+		ShardlineProperties.Replication replication = properties.getReplication();
+		positive(problems, "shardline.replication.max-lag", replication.getMaxLag());
+		positive(problems, "shardline.replication.check-interval", replication.getCheckInterval());
+		positive(problems, "shardline.replication.connect-timeout", replication.getConnectTimeout());
+		positive(problems, "shardline.routing.read-your-writes-window", properties.getRouting().getReadYourWritesWindow());
+		String table = replication.getHeartbeatTable();
+		if (table == null || !table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+			problems.add(new ConfigurationProblem("shardline.replication.heartbeat-table",
+					"'" + table + "' is not a plain table name", "use letters, digits and '_' (optionally schema.table)"));
+		}
+		ShardlineProperties.Web web = properties.getWeb();
+		if (web.isConsistencyCookie()) {
+			String secret = web.getConsistencyCookieSecret();
+			if (secret == null || secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16) {
+				problems.add(new ConfigurationProblem("shardline.web.consistency-cookie-secret",
+						"is missing or shorter than 16 characters while shardline.web.consistency-cookie is on",
+						"set the same secret of at least 16 characters on every instance"));
+			}
+			if (properties.getRouting().getReadYourWrites() == ShardlineProperties.ReadYourWrites.NONE) {
+				problems.add(new ConfigurationProblem("shardline.web.consistency-cookie",
+						"is on but shardline.routing.read-your-writes is none, so there is nothing to carry",
+						"set shardline.routing.read-your-writes to session or gtid, or turn the cookie off"));
+			}
+		}
+	}
+
+	private static void positive(List<ConfigurationProblem> problems, String property, java.time.Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			problems.add(new ConfigurationProblem(property, "must be positive but is " + value,
+					"set a positive duration, e.g. 1s or 500ms"));
+		}
 	}
 
 	private static void checkNode(List<ConfigurationProblem> problems, Map<String, String> urls, String path,

@@ -64,6 +64,30 @@ public final class ShardRouting {
 		return this.router.shardFor(key, "ShardRouting.shardFor(" + key + ")").name();
 	}
 
+	/**
+	 * Runs work as one unit of work for read-your-writes
+	 * ({@code shardline.routing.read-your-writes}): reads of a shard it wrote to see its
+	 * writes. A unit of work already open (e.g. the web request) stays in charge.
+	 * @param <T> the result type
+	 * @param work the work
+	 * @return the work's result
+	 */
+	public <T> T readYourWrites(Supplier<T> work) {
+		try (RoutingContext.Scope scope = this.router.openUnitOfWork()) {
+			return work.get();
+		}
+	}
+
+	/**
+	 * Runs work as one unit of work for read-your-writes.
+	 * @param work the work
+	 */
+	public void readYourWrites(Runnable work) {
+		try (RoutingContext.Scope scope = this.router.openUnitOfWork()) {
+			work.run();
+		}
+	}
+
 	/** A route to run work in. Not thread-safe; build one per call. */
 	public final class Route {
 

@@ -56,6 +56,7 @@ class PasswordHygieneTests {
 		properties.add("logging.level.com.zaxxer.hikari=DEBUG");
 		properties.add("logging.level.org.springframework.jdbc=DEBUG");
 		properties.add("spring.main.banner-mode=off");
+		properties.add("spring.main.web-application-type=none");
 		properties.add("spring.flyway.enabled=false");
 		properties.add("spring.liquibase.enabled=false");
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(JdbcApp.class)
@@ -75,7 +76,7 @@ class PasswordHygieneTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(JdbcApp.class)
 			.properties("shardline.shards.shard-0.primary.url=" + shard0.primary().jdbcUrl().replace("/app", "/missing_db")
 					+ "?user=zebra&password=" + SECRET, "shardline.hikari.connection-timeout=1000",
-					"logging.level.com.zaxxer.hikari=DEBUG", "spring.main.banner-mode=off", "spring.flyway.enabled=false",
+					"logging.level.com.zaxxer.hikari=DEBUG", "spring.main.banner-mode=off", "spring.main.web-application-type=none", "spring.flyway.enabled=false",
 					"spring.liquibase.enabled=false")
 			.run()) {
 			Throwable failure = catchThrowable(() -> context.getBean(OrderStore.class).serverIdForWrite(1));

@@ -41,6 +41,8 @@ public final class RoutedApplication {
 		defaults.put("spring.sql.init.mode", "always");
 		defaults.put("spring.sql.init.schema-locations", "classpath:it-schema.sql");
 		defaults.put("spring.main.banner-mode", "off");
+		// Web MVC is on the test classpath for the web tests only: no server unless asked for.
+		defaults.put("spring.main.web-application-type", "none");
 		// Flyway and Liquibase are on the test classpath for the migration tests only.
 		defaults.put("spring.flyway.enabled", "false");
 		defaults.put("spring.liquibase.enabled", "false");

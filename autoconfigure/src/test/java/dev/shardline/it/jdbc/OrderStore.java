@@ -45,6 +45,14 @@ public class OrderStore {
 		return this.jdbc.queryForObject("SELECT @@server_id", Long.class);
 	}
 
+	/** [orders of the customer, server id] as seen by a read-only route. */
+	@ReadOnly
+	public long[] countAndServerId(@ShardKey long customerId) {
+		long count = this.jdbc.queryForObject("SELECT COUNT(*) FROM orders WHERE customer_id = ?", Long.class,
+				customerId);
+		return new long[] { count, this.jdbc.queryForObject("SELECT @@server_id", Long.class) };
+	}
+
 	/** Many statements in one routed call: all must hit one node. */
 	@ReadOnly
 	public java.util.Set<Long> serverIdsOfManyStatements(@ShardKey long customerId, int statements) {

@@ -39,6 +39,12 @@ public class OrderWorkflows {
 		this.store.insert(customerId, 6);
 	}
 
+	/** One routed call (an implicit unit of work) that writes, then reads read-only. */
+	public long[] insertThenCount(@ShardKey long customerId) {
+		this.store.insert(customerId, 7);
+		return this.store.countAndServerId(customerId);
+	}
+
 	/** Outer keyed read route; inner unkeyed and keyed calls. Returns server ids: [outer, unkeyed inner, keyed inner]. */
 	@ReadOnly
 	public List<Long> nested(@ShardKey long outerCustomer, long innerCustomer) {
