@@ -13,10 +13,10 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.ring.HashRing;
-import dev.shardline.routing.RouteListener;
 import dev.shardline.routing.RouteTaskDecorator;
 import dev.shardline.routing.RoutingAdvisor;
 import dev.shardline.routing.RoutingPolicy;
+import dev.shardline.routing.RoutingStatistics;
 import dev.shardline.routing.ShardRouter;
 import dev.shardline.routing.ShardRouting;
 import dev.shardline.routing.ShardRoutingDataSource;
@@ -117,10 +117,15 @@ public final class ShardlineAutoConfiguration {
 	}
 
 	@Bean
+	RoutingStatistics shardlineRoutingStatistics(Topology topology) {
+		return new RoutingStatistics(topology);
+	}
+
+	@Bean
 	ShardRouter shardRouter(Topology topology, ShardingStrategy strategy, ObjectProvider<ShardKeyConverter> converters,
-			ShardlineProperties properties) {
+			ShardlineProperties properties, RoutingStatistics statistics) {
 		return new ShardRouter(topology, strategy, converters.orderedStream().toList(), routingPolicy(properties),
-				RouteListener.NONE);
+				statistics);
 	}
 
 	static RoutingPolicy routingPolicy(ShardlineProperties properties) {

@@ -15,7 +15,6 @@ import dev.shardline.annotation.ReadOnly;
 import dev.shardline.strategy.ShardKeyConverter;
 import dev.shardline.strategy.ShardingStrategy;
 import dev.shardline.topology.NodeHealth;
-import dev.shardline.topology.NodeRole;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardNode;
 import dev.shardline.topology.Topology;
@@ -229,7 +228,7 @@ public final class ShardRouter {
 				return choose(frame, writer(shard), RouteReason.IN_TRANSACTION);
 			}
 		}
-		if (frame != null && frame.node != null && frame.shard == shard && frame.gtidWait == null) {
+		if (frame != null && frame.node != null && frame.node.shard().equals(shard.name()) && frame.gtidWait == null) {
 			ShardNode sticky = frame.node;
 			if (readOnly ? (sticky != shard.currentPrimary() && sticky.health().state() == NodeHealth.State.UP)
 					: sticky == shard.currentPrimary()) {
@@ -467,9 +466,8 @@ public final class ShardRouter {
 
 	/** Whether connections to the node must be watched for writes (read-your-writes). */
 	boolean tracksWrites(ShardNode node) {
-		return this.policy.readYourWrites() != RoutingPolicy.Mode.NONE && node.role() == NodeRole.PRIMARY
-				|| this.policy.readYourWrites() != RoutingPolicy.Mode.NONE
-						&& node == this.topology.shard(node.shard()).currentPrimary();
+		return this.policy.readYourWrites() != RoutingPolicy.Mode.NONE
+				&& node == this.topology.shard(node.shard()).currentPrimary();
 	}
 
 	long nowMicros() {

@@ -63,6 +63,11 @@ public class RoutingDecisionBenchmark {
 		ShardRouter router = new ShardRouter(this.topology,
 				new RingShardingStrategy(new HashRing(Map.of("shard-0", 1, "shard-1", 1))), List.of(), false, false,
 				RouteListener.NONE);
+		// As the replication monitor leaves healthy replicas: up, fresh.
+		for (dev.shardline.topology.ShardNode node : this.topology.nodes()) {
+			node.health().lag(0, System.currentTimeMillis(), Long.MAX_VALUE);
+			node.health().state(dev.shardline.topology.NodeHealth.State.UP, null);
+		}
 		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
 		beanFactory.registerSingleton("router", router);
 		LookupKeys lookupKeys = new LookupKeys(router);

@@ -6,6 +6,8 @@ import dev.shardline.NoReplicaAvailableException;
 import dev.shardline.it.RoutedApplication;
 import dev.shardline.it.jdbc.JdbcApp;
 import dev.shardline.it.jdbc.OrderStore;
+import dev.shardline.routing.RouteReason;
+import dev.shardline.routing.RoutingStatistics;
 import dev.shardline.test.MySqlTopology;
 import dev.shardline.test.RealTopology;
 import dev.shardline.test.TopologyNode;
@@ -57,12 +59,16 @@ class LagAwareRoutingTests {
 				await().atMost(DETECTION).until(() -> store.serverIdForRead(1) == primaryId);
 				assertThat(replica.health().state()).isEqualTo(NodeHealth.State.LAGGING);
 				assertThat(replica.health().lagNanos()).isGreaterThan(MAX_LAG.toNanos());
+				assertThat(context.getBean(RoutingStatistics.class).count("shard-0", true, RouteReason.FALLBACK_LAG))
+					.as("fallbacks counted by reason")
+					.isPositive();
 			}
 			finally {
 				replicaServer.startReplicaSqlThread();
 			}
 			await().atMost(DETECTION).until(() -> store.serverIdForRead(1) == replicaServer.serverId());
 			assertThat(replica.health().state()).isEqualTo(NodeHealth.State.UP);
+			assertThat(context.getBean(RoutingStatistics.class).count("shard-0", false, RouteReason.REPLICA)).isPositive();
 		}
 	}
 
@@ -98,6 +104,8 @@ class LagAwareRoutingTests {
 				await().atMost(DETECTION).until(() -> store.serverIdForRead(3) == primaryId);
 				assertThat(replica.health().state()).isEqualTo(NodeHealth.State.UNKNOWN);
 				assertThat(replica.health().lagNanos()).isEqualTo(NodeHealth.UNKNOWN_LAG);
+				assertThat(context.getBean(RoutingStatistics.class)
+					.count("shard-0", true, RouteReason.FALLBACK_UNKNOWN_LAG)).isPositive();
 			}
 			finally {
 				replicaServer.startReplicaSqlThread();

@@ -5,6 +5,8 @@ import java.time.Duration;
 import dev.shardline.it.RoutedApplication;
 import dev.shardline.it.jdbc.JdbcApp;
 import dev.shardline.it.jdbc.OrderStore;
+import dev.shardline.routing.RouteReason;
+import dev.shardline.routing.RoutingStatistics;
 import dev.shardline.test.MySqlTopology;
 import dev.shardline.test.RealTopology;
 import dev.shardline.test.TopologyNode;
@@ -64,6 +66,8 @@ class ReplicaFailureTests {
 				await().atMost(Duration.ofSeconds(5)).until(() -> load.reads() > before + 50);
 				assertThat(load.failuresStartedAfter(detected)).as("reads failed after detection").isZero();
 				assertThat(load.servers()).containsOnly(primaryId);
+				assertThat(context.getBean(RoutingStatistics.class).count("shard-0", true, RouteReason.FALLBACK_DOWN))
+					.isPositive();
 				replica.restart();
 				load.clearServers();
 				await().atMost(Duration.ofSeconds(15))
