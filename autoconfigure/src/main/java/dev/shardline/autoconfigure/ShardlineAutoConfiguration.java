@@ -10,7 +10,6 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.ring.HashRing;
 import dev.shardline.routing.RouteTaskDecorator;
@@ -26,6 +25,7 @@ import dev.shardline.strategy.RingShardingStrategy;
 import dev.shardline.strategy.ShardKeyConverter;
 import dev.shardline.strategy.ShardingStrategy;
 import dev.shardline.topology.NodeSpec;
+import dev.shardline.topology.PoolCustomizer;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardSpec;
 import dev.shardline.topology.Topology;
@@ -68,13 +68,11 @@ import org.springframework.jdbc.datasource.init.DatabasePopulator;
 public final class ShardlineAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
-	Topology shardlineTopology(ShardlineProperties properties) {
+	Topology shardlineTopology(ShardlineProperties properties, ObjectProvider<PoolCustomizer> customizers) {
 		ShardlineConfigurationValidator.validate(properties);
-		return Topology.create(shardSpecs(properties), properties.effectiveDefaultShard(), this::customizePool);
-	}
-
-	private void customizePool(HikariConfig config) {
-		// Metrics trackers are attached here once observability lands; nothing else to add.
+		List<PoolCustomizer> ordered = customizers.orderedStream().toList();
+		return Topology.create(shardSpecs(properties), properties.effectiveDefaultShard(),
+				(config) -> ordered.forEach((customizer) -> customizer.customize(config)));
 	}
 
 	static List<ShardSpec> shardSpecs(ShardlineProperties properties) {

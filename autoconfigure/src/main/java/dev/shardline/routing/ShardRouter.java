@@ -230,7 +230,8 @@ public final class ShardRouter {
 		}
 		if (frame != null && frame.node != null && frame.node.shard().equals(shard.name()) && frame.gtidWait == null) {
 			ShardNode sticky = frame.node;
-			if (readOnly ? (sticky != shard.currentPrimary() && sticky.health().state() == NodeHealth.State.UP)
+			if (readOnly ? (sticky != shard.currentPrimary() && sticky.health().state() == NodeHealth.State.UP
+					&& !sticky.health().drained())
 					: sticky == shard.currentPrimary()) {
 				return sticky;
 			}
@@ -278,6 +279,9 @@ public final class ShardRouter {
 			}
 			count++;
 			NodeHealth health = node.health();
+			if (health.drained()) {
+				continue;
+			}
 			switch (health.state()) {
 				case UP -> {
 					if (writeMicros > 0 && health.appliedThroughMicros() <= writeMicros) {
@@ -335,7 +339,7 @@ public final class ShardRouter {
 
 	private boolean isEligible(ShardNode node, long writeMicros, String gtid) {
 		NodeHealth health = node.health();
-		return health.state() == NodeHealth.State.UP
+		return health.state() == NodeHealth.State.UP && !health.drained()
 				&& (writeMicros <= 0 || health.appliedThroughMicros() > writeMicros)
 				&& (gtid == null || GtidCoverage.covers(health.gtidPosition(), gtid));
 	}
@@ -473,6 +477,58 @@ public final class ShardRouter {
 	long nowMicros() {
 		java.time.Instant now = this.policy.clock().instant();
 		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+	}
+
+	/**
+	 * Explains where a key's work would go now, without routing anything or counting it.
+	 * @param key the key
+	 * @return the shard, the node a write would use, the nodes a read may use, and why
+	 */
+	public RouteExplanation explain(Object key) {
+		Shard shard = shardFor(key, "explain");
+		ShardNode writer = shard.currentPrimary();
+		String writeProblem = shard.writeBlock();
+		if (writeProblem == null && isDown(writer)) {
+			writeProblem = writer.name() + " is " + writer.health().state().tag();
+		}
+		Shard.ReplicaGroup group = shard.group(ReadOnly.DEFAULT_GROUP);
+		List<String> readers = new java.util.ArrayList<>();
+		int candidates = 0;
+		boolean lagging = false;
+		boolean unknown = false;
+		for (int i = 0; group != null && i < group.size(); i++) {
+			ShardNode node = group.node(i);
+			if (node == writer) {
+				continue;
+			}
+			candidates++;
+			if (isEligible(node, 0, null)) {
+				readers.add(node.name());
+			}
+			lagging |= node.health().state() == NodeHealth.State.LAGGING;
+			unknown |= node.health().state() == NodeHealth.State.UNKNOWN;
+		}
+		RouteReason readReason = !readers.isEmpty() ? RouteReason.REPLICA
+				: (candidates == 0) ? RouteReason.NO_REPLICA
+						: lagging ? RouteReason.FALLBACK_LAG
+								: unknown ? RouteReason.FALLBACK_UNKNOWN_LAG : RouteReason.FALLBACK_DOWN;
+		if (readers.isEmpty()) {
+			readers.add(writer.name());
+		}
+		return new RouteExplanation(shard.name(), writer.name(), writeProblem, List.copyOf(readers), readReason.tag());
+	}
+
+	/**
+	 * Where a key's work would go.
+	 *
+	 * @param shard the owning shard
+	 * @param writeNode the node writes use
+	 * @param writeProblem why writes would fail now, or null
+	 * @param readNodes the nodes a {@code @ReadOnly} read may use now (chosen by weight)
+	 * @param readReason the reason a read would be counted under
+	 */
+	public record RouteExplanation(String shard, String writeNode, String writeProblem, List<String> readNodes,
+			String readReason) {
 	}
 
 	/**

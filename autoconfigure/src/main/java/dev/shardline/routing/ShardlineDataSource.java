@@ -28,6 +28,27 @@ public class ShardlineDataSource extends LazyConnectionDataSourceProxy {
 		this.routingDataSource = routingDataSource;
 	}
 
+	/**
+	 * Does not reveal the routing data source: tools that walk routing targets (Boot's {@code db}
+	 * health indicator) would open a connection to every node on each call. Shardline's own
+	 * health contributor reports every node from the monitor's state instead.
+	 */
+	@Override
+	public boolean isWrapperFor(Class<?> type) throws java.sql.SQLException {
+		if (org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource.class.isAssignableFrom(type)) {
+			return false;
+		}
+		return super.isWrapperFor(type);
+	}
+
+	@Override
+	public <T> T unwrap(Class<T> type) throws java.sql.SQLException {
+		if (org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource.class.isAssignableFrom(type)) {
+			throw new java.sql.SQLException("Shardline's routing data source is not exposed; use ShardlineDataSource");
+		}
+		return super.unwrap(type);
+	}
+
 	/** The routing data source behind the lazy handles. */
 	public ShardRoutingDataSource getRoutingDataSource() {
 		return this.routingDataSource;

@@ -51,6 +51,8 @@ public final class NodeHealth {
 
 	private volatile Boolean writable;
 
+	private volatile boolean drained;
+
 	NodeHealth(State initial) {
 		this.state = initial;
 	}
@@ -96,6 +98,16 @@ public final class NodeHealth {
 	/** Whether the node's read_only flag is off, when discovery watches it; null when unknown. */
 	public Boolean writable() {
 		return this.writable;
+	}
+
+	/** Whether an operator drained the node: it takes no new reads; work in flight finishes. */
+	public boolean drained() {
+		return this.drained;
+	}
+
+	/** Drains the node, or puts it back into service. */
+	public void drained(boolean drained) {
+		this.drained = drained;
 	}
 
 	/** Sets the state, keeping {@link #stateSinceMillis()} for unchanged states. */

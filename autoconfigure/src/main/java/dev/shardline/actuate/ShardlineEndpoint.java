@@ -1,0 +1,188 @@
+package dev.shardline.actuate;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.shardline.ShardlineException;
+import dev.shardline.replication.ReplicationMonitor;
+import dev.shardline.routing.RouteReason;
+import dev.shardline.routing.RoutingStatistics;
+import dev.shardline.routing.ShardRouter;
+import dev.shardline.strategy.RingShardingStrategy;
+import dev.shardline.strategy.ShardingStrategy;
+import dev.shardline.topology.Shard;
+import dev.shardline.topology.ShardNode;
+import dev.shardline.topology.Topology;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code shardline} Actuator endpoint: every shard and node (URL without credentials,
+ * configured and current role, state, lag and when it was measured, pool figures), ring
+ * shares and routing counters; one shard; where a key would route now; and operator
+ * controls (re-probe, drain and un-drain a replica). Write operations are off unless the
+ * endpoint's access is raised to unrestricted.
+ */
+@Endpoint(id = "shardline", defaultAccess = Access.READ_ONLY)
+public class ShardlineEndpoint {
+
+	private final Topology topology;
+
+	private final ShardRouter router;
+
+	private final ShardingStrategy strategy;
+
+	private final RoutingStatistics statistics;
+
+	private final ReplicationMonitor monitor;
+
+	/**
+	 * Creates the endpoint.
+	 * @param router the router (and through it the topology)
+	 * @param strategy the sharding strategy
+	 * @param statistics routing counters
+	 * @param monitor the replication monitor
+	 */
+	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
+			ReplicationMonitor monitor) {
+		this.topology = router.topology();
+		this.router = router;
+		this.strategy = strategy;
+		this.statistics = statistics;
+		this.monitor = monitor;
+	}
+
+	/** Everything: {@code GET /actuator/shardline}. */
+	@ReadOperation
+	public Map<String, Object> overview() {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("defaultShard", this.topology.defaultShard().name());
+		result.put("strategy", (this.strategy instanceof RingShardingStrategy) ? "ring"
+				: this.strategy.getClass().getSimpleName());
+		result.put("monitorChecks", this.monitor.completedChecks());
+		Map<String, Object> shards = new LinkedHashMap<>();
+		for (Shard shard : this.topology.shards()) {
+			shards.put(shard.name(), describe(shard));
+		}
+		result.put("shards", shards);
+		return result;
+	}
+
+	/** One shard: {@code GET /actuator/shardline/{shard}}. */
+	@ReadOperation
+	public Map<String, Object> shard(@Selector String shard) {
+		Shard found = this.topology.shard(shard);
+		return (found != null) ? describe(found) : null;
+	}
+
+	/**
+	 * Where a key's work would go now: {@code GET /actuator/shardline/route/{key}}. A key of
+	 * digits (with an optional minus) is a number, {@code uuid:...} a UUID, {@code string:...}
+	 * forces a string; anything else is a string.
+	 */
+	@ReadOperation
+	public Map<String, Object> route(@Selector String route, @Selector String key) {
+		if (!"route".equals(route)) {
+			return null;
+		}
+		Object parsed = parseKey(key);
+		ShardRouter.RouteExplanation explanation = this.router.explain(parsed);
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("key", key);
+		result.put("keyType", parsed.getClass().getSimpleName());
+		result.put("shard", explanation.shard());
+		result.put("writeNode", explanation.writeNode());
+		if (explanation.writeProblem() != null) {
+			result.put("writeProblem", explanation.writeProblem());
+		}
+		result.put("readNodes", explanation.readNodes());
+		result.put("readReason", explanation.readReason());
+		return result;
+	}
+
+	/** Re-probes every node now: {@code POST /actuator/shardline}. */
+	@WriteOperation
+	public Map<String, Object> reprobe() {
+		this.monitor.checkNow();
+		return overview();
+	}
+
+	/**
+	 * Drains a replica (no new reads; work in flight finishes) or puts it back:
+	 * {@code POST /actuator/shardline/{node}/drain} or {@code .../undrain}; the node is named
+	 * by its pool name.
+	 */
+	@WriteOperation
+	public Map<String, Object> nodeAction(@Selector String node, @Selector String action) {
+		ShardNode found = this.topology.nodes().stream().filter((n) -> n.name().equals(node)).findFirst().orElse(null);
+		if (found == null) {
+			return null;
+		}
+		switch (action) {
+			case "drain" -> found.health().drained(true);
+			case "undrain" -> found.health().drained(false);
+			default -> throw new ShardlineException("Unknown action '" + action + "': use drain or undrain");
+		}
+		Shard shard = this.topology.shard(found.shard());
+		return NodeDescriptions.describe(shard, found);
+	}
+
+	private Map<String, Object> describe(Shard shard) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("name", shard.name());
+		if (this.strategy instanceof RingShardingStrategy ring) {
+			result.put("ringShare", ring.ring().share(shard.name()));
+		}
+		result.put("currentPrimary", shard.currentPrimary().name());
+		if (shard.writeBlock() != null) {
+			result.put("writesRefused", shard.writeBlock());
+		}
+		List<Map<String, Object>> nodes = new ArrayList<>();
+		for (ShardNode node : shard.nodes()) {
+			nodes.add(NodeDescriptions.describe(shard, node));
+		}
+		result.put("nodes", nodes);
+		result.put("routing", counters(shard));
+		return result;
+	}
+
+	private Map<String, Object> counters(Shard shard) {
+		Map<String, Object> byRole = new LinkedHashMap<>();
+		for (boolean primary : new boolean[] { true, false }) {
+			Map<String, Long> byReason = new LinkedHashMap<>();
+			for (RouteReason reason : RouteReason.values()) {
+				long count = this.statistics.count(shard.name(), primary, reason);
+				if (count > 0) {
+					byReason.put(reason.tag(), count);
+				}
+			}
+			byRole.put(primary ? "primary" : "replica", byReason);
+		}
+		return byRole;
+	}
+
+	static Object parseKey(String key) {
+		if (key.startsWith("string:")) {
+			return key.substring("string:".length());
+		}
+		if (key.startsWith("uuid:")) {
+			return UUID.fromString(key.substring("uuid:".length()));
+		}
+		if (key.matches("-?\\d{1,19}")) {
+			BigInteger number = new BigInteger(key);
+			if (number.bitLength() < 64) {
+				return number.longValue();
+			}
+		}
+		return key;
+	}
+
+}

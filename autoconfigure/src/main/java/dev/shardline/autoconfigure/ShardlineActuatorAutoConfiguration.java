@@ -1,0 +1,92 @@
+package dev.shardline.autoconfigure;
+
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.shardline.actuate.ShardlineEndpoint;
+import dev.shardline.actuate.ShardlineHealthContributor;
+import dev.shardline.actuate.ShardlineMetrics;
+import dev.shardline.replication.ReplicationMonitor;
+import dev.shardline.routing.RoutingStatistics;
+import dev.shardline.routing.ShardRouter;
+import dev.shardline.strategy.ShardingStrategy;
+import dev.shardline.topology.PoolCustomizer;
+import dev.shardline.topology.Topology;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Shardline's observability: the {@code shardline} endpoint, the {@code shardline} health
+ * contributor, and meters (Hikari's for every pool, lag and routing counters), each when its
+ * part of Actuator or Micrometer is present.
+ */
+@AutoConfiguration(after = ShardlineAutoConfiguration.class)
+@ConditionalOnBean(ShardRouter.class)
+public final class ShardlineActuatorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		ShardlineEndpoint shardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
+				ReplicationMonitor monitor) {
+			return new ShardlineEndpoint(router, strategy, statistics, monitor);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthContributor.class)
+	@ConditionalOnEnabledHealthIndicator("shardline")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "shardlineHealthContributor")
+		ShardlineHealthContributor shardlineHealthContributor(Topology topology) {
+			return new ShardlineHealthContributor(topology);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		ShardlineMetrics shardlineMetrics(Topology topology, RoutingStatistics statistics) {
+			return new ShardlineMetrics(topology, statistics);
+		}
+
+	}
+
+	/** Hikari metrics for every pool, registered before the pools start (in the main configuration's phase). */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ MeterRegistry.class, MicrometerMetricsTrackerFactory.class })
+	static class PoolMetricsConfiguration {
+
+		@Bean
+		static PoolCustomizer shardlinePoolMetrics(ObjectProvider<MeterRegistry> registry) {
+			return (config) -> {
+				MeterRegistry available = registry.getIfAvailable();
+				if (available != null && config.getMetricsTrackerFactory() == null
+						&& config.getMetricRegistry() == null) {
+					config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(available));
+				}
+			};
+		}
+
+	}
+
+}
