@@ -5,6 +5,7 @@ import dev.shardline.actuate.ShardlineEndpoint;
 import dev.shardline.actuate.ShardlineHealthContributor;
 import dev.shardline.actuate.ShardlineMetrics;
 import dev.shardline.replication.ReplicationMonitor;
+import dev.shardline.routing.MdcRouteObserver;
 import dev.shardline.routing.RoutingStatistics;
 import dev.shardline.routing.ShardRouter;
 import dev.shardline.strategy.ShardingStrategy;
@@ -67,6 +68,20 @@ public final class ShardlineActuatorAutoConfiguration {
 		@Bean
 		ShardlineMetrics shardlineMetrics(Topology topology, RoutingStatistics statistics) {
 			return new ShardlineMetrics(topology, statistics);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.slf4j.MDC", "io.micrometer.observation.ObservationRegistry" })
+	static class RouteObservationConfiguration {
+
+		@Bean
+		MdcRouteObserver shardlineRouteObserver(ShardRouter router,
+				ObjectProvider<io.micrometer.observation.ObservationRegistry> observations) {
+			MdcRouteObserver observer = new MdcRouteObserver(observations.getIfAvailable());
+			router.setRouteObserver(observer);
+			return observer;
 		}
 
 	}

@@ -43,6 +43,8 @@ public final class ShardRouter {
 
 	private final RouteListener listener;
 
+	private volatile RouteObserver observer;
+
 	/**
 	 * Creates a router.
 	 * @param topology the shards and nodes
@@ -170,6 +172,9 @@ public final class ShardRouter {
 	void exit() {
 		RouteStack stack = RoutingContext.stack();
 		stack.exit();
+		if (stack.isEmpty() && this.observer != null) {
+			this.observer.routeLeft();
+		}
 		if (stack.isEmpty() && stack.scope != null && stack.scope.isImplicit()) {
 			stack.scope = null;
 		}
@@ -440,6 +445,25 @@ public final class ShardRouter {
 	/** Counts a replica that passed its gtid wait. */
 	void routedAfterWait(ShardNode node) {
 		this.listener.routed(node, RouteReason.REPLICA);
+	}
+
+	/**
+	 * Sets who is told which node each physical connection went to (logging MDC, tracing).
+	 * @param observer the observer, or null for none
+	 */
+	public void setRouteObserver(RouteObserver observer) {
+		this.observer = observer;
+	}
+
+	/** A physical connection of the current route went to the node. */
+	void connectionRouted(ShardNode node) {
+		RouteObserver observer = this.observer;
+		if (observer != null) {
+			RouteFrame frame = RoutingContext.stack().top();
+			RouteReason reason = (frame != null && frame.reason != null) ? frame.reason : RouteReason.UNKEYED;
+			observer.connectionRouted(node, (node == this.topology.shard(node.shard()).currentPrimary()) ? "primary"
+					: "replica", reason);
+		}
 	}
 
 	/**

@@ -61,6 +61,7 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 			}
 		}
 		this.router.bindIfInTransaction(node);
+		this.router.connectionRouted(node);
 		if (this.router.tracksWrites(node)) {
 			connection = WriteTrackingConnection.wrap(connection, this.router, node,
 					this.router.policy().readYourWrites() == RoutingPolicy.Mode.GTID);

@@ -183,6 +183,13 @@ class JdbcRoutingTests {
 	}
 
 	@Test
+	void theRouteIsInTheLoggingMdcDuringTheCallOnly() {
+		long customer = customerOn("shard-1");
+		assertThat(this.store.mdcAfterRead(customer)).isEqualTo("shardline-shard-1-replica-0|replica|replica");
+		assertThat(org.slf4j.MDC.get("shardline.node")).isNull();
+	}
+
+	@Test
 	void schemaWasCreatedOnEveryPrimaryAndReplicatedNotWrittenToReplicas() {
 		for (TopologyShard shard : this.topology.shards()) {
 			assertThat(countOrders(shard.primary(), -1)).isZero();

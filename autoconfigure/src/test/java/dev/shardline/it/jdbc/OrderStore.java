@@ -45,6 +45,14 @@ public class OrderStore {
 		return this.jdbc.queryForObject("SELECT @@server_id", Long.class);
 	}
 
+	/** The logging MDC's route entries right after a read-only query. */
+	@ReadOnly
+	public String mdcAfterRead(@ShardKey long customerId) {
+		this.jdbc.queryForObject("SELECT 1", Integer.class);
+		return org.slf4j.MDC.get("shardline.node") + "|" + org.slf4j.MDC.get("shardline.role") + "|"
+				+ org.slf4j.MDC.get("shardline.reason");
+	}
+
 	/** [orders of the customer, server id] as seen by a read-only route. */
 	@ReadOnly
 	public long[] countAndServerId(@ShardKey long customerId) {

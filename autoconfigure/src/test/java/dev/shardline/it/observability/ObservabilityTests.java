@@ -111,6 +111,14 @@ class ObservabilityTests {
 				.contains("shardline_routing_total{")
 				.doesNotContain(SECRET);
 
+			// Every metric the Grafana dashboard queries exists in a real scrape.
+			List<String> dashboardMetrics = grafanaMetricNames();
+			assertThat(dashboardMetrics).contains("hikaricp_connections_active", "shardline_replication_lag_seconds",
+					"shardline_routing_total");
+			for (String metric : dashboardMetrics) {
+				assertThat(prometheus).as("metric %s of the Grafana dashboard", metric).contains(metric + "{");
+			}
+
 			// Health: every shard and node; Boot's db indicator does not walk every node.
 			JsonNode health = JSON.readTree(get("/actuator/health"));
 			assertThat(health.path("status").asText()).isEqualTo("UP");
@@ -176,6 +184,29 @@ class ObservabilityTests {
 			assertThat(JSON.readTree(get("/actuator/shardline")).path("shards").size()).isEqualTo(2);
 			assertThat(post("/actuator/shardline/shardline-shard-0-replica-0/drain")).isNotEqualTo(200);
 		}
+	}
+
+	/** Metric names used in the repository's Grafana dashboard queries. */
+	private static List<String> grafanaMetricNames() throws Exception {
+		java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
+		while (dir != null && !java.nio.file.Files.exists(dir.resolve("dashboards/grafana/shardline.json"))) {
+			dir = dir.getParent();
+		}
+		assertThat(dir).as("repository root with dashboards/grafana/shardline.json").isNotNull();
+		JsonNode dashboard = JSON.readTree(java.nio.file.Files.readString(dir.resolve("dashboards/grafana/shardline.json")));
+		List<String> names = new ArrayList<>();
+		java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:hikaricp|shardline)_[a-z_]+)\\b");
+		for (JsonNode panel : dashboard.path("panels")) {
+			for (JsonNode target : panel.path("targets")) {
+				java.util.regex.Matcher matcher = metric.matcher(target.path("expr").asText());
+				while (matcher.find()) {
+					if (!names.contains(matcher.group(1))) {
+						names.add(matcher.group(1));
+					}
+				}
+			}
+		}
+		return names;
 	}
 
 	private String get(String path) throws Exception {
