@@ -77,7 +77,11 @@ public final class ShardlineAutoConfiguration {
 
 	static List<ShardSpec> shardSpecs(ShardlineProperties properties) {
 		List<ShardSpec> specs = new ArrayList<>();
-		properties.getShards().forEach((name, shard) -> {
+		// Natural name order (shard-2 before shard-10): property sources do not all keep
+		// declaration order, and the endpoint and health should list shards the same way everywhere.
+		Map<String, ShardlineProperties.Shard> ordered = new java.util.TreeMap<>(ShardlineAutoConfiguration::naturalOrder);
+		ordered.putAll(properties.getShards());
+		ordered.forEach((name, shard) -> {
 			List<NodeSpec> replicas = new ArrayList<>();
 			for (ShardlineProperties.Replica replica : shard.getReplicas()) {
 				replicas.add(nodeSpec(properties, replica, replica.getWeight(), replica.getGroup()));
@@ -86,6 +90,40 @@ public final class ShardlineAutoConfiguration {
 					replicas));
 		});
 		return specs;
+	}
+
+	static int naturalOrder(String a, String b) {
+		int i = 0;
+		int j = 0;
+		while (i < a.length() && j < b.length()) {
+			char ca = a.charAt(i);
+			char cb = b.charAt(j);
+			if (Character.isDigit(ca) && Character.isDigit(cb)) {
+				int endA = i;
+				while (endA < a.length() && Character.isDigit(a.charAt(endA))) {
+					endA++;
+				}
+				int endB = j;
+				while (endB < b.length() && Character.isDigit(b.charAt(endB))) {
+					endB++;
+				}
+				int compared = new java.math.BigInteger(a.substring(i, endA)).compareTo(new java.math.BigInteger(b.substring(j, endB)));
+				if (compared != 0) {
+					return compared;
+				}
+				i = endA;
+				j = endB;
+			}
+			else {
+				if (ca != cb) {
+					return Character.compare(ca, cb);
+				}
+				i++;
+				j++;
+			}
+		}
+		int byLength = Integer.compare(a.length() - i, b.length() - j);
+		return (byLength != 0) ? byLength : a.compareTo(b);
 	}
 
 	private static NodeSpec nodeSpec(ShardlineProperties properties, ShardlineProperties.Node node, int weight,

@@ -56,6 +56,14 @@ class ShardlineConfigurationTests {
 	}
 
 	@Test
+	void shardsAreListedInNaturalNameOrder() {
+		this.runner.withPropertyValues("shardline.shards.shard-10.primary.url=jdbc:h2:mem:o10",
+				"shardline.shards.shard-2.primary.url=jdbc:h2:mem:o2", "shardline.shards.shard-1.primary.url=jdbc:h2:mem:o1")
+			.run((context) -> assertThat(context.getBean(Topology.class).shards()).extracting((shard) -> shard.name())
+				.containsExactly("shard-1", "shard-2", "shard-10"));
+	}
+
+	@Test
 	void perNodeHikariSettingsOverrideTheDefaults() {
 		this.runner.withPropertyValues(twoShards())
 			.withPropertyValues("shardline.hikari.maximum-pool-size=3",
