@@ -5,3 +5,9 @@ CREATE TABLE IF NOT EXISTS orders (
   note VARCHAR(100),
   INDEX orders_customer (customer_id)
 );
+CREATE TABLE IF NOT EXISTS ledger (
+  id VARCHAR(36) PRIMARY KEY,
+  customer_id BIGINT NOT NULL,
+  amount BIGINT NOT NULL,
+  INDEX ledger_customer (customer_id)
+);

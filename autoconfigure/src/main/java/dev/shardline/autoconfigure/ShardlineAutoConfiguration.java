@@ -10,6 +10,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.shardline.directory.KeyMover;
+import dev.shardline.directory.RebalancePlanner;
+import dev.shardline.directory.ShardDirectory;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.ring.HashRing;
 import dev.shardline.routing.RouteTaskDecorator;
@@ -240,6 +243,38 @@ public final class ShardlineAutoConfiguration {
 				ShardlineProperties properties) {
 			return new ShardlineScriptDatabaseInitializer(dataSource, initProperties, routing,
 					properties.getSchema().isAllShards() ? topology.shards() : List.of(topology.defaultShard()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "com.github.benmanes.caffeine.cache.Caffeine")
+	@ConditionalOnBooleanProperty("shardline.directory.enabled")
+	static class DirectoryConfiguration {
+
+		@Bean
+		ShardDirectory shardlineDirectory(ShardRouter router, Topology topology, ShardlineProperties properties) {
+			ShardlineProperties.Directory settings = properties.getDirectory();
+			String shardName = (settings.getShard() != null) ? settings.getShard() : topology.defaultShard().name();
+			Shard shard = topology.shard(shardName);
+			ShardDirectory directory = new ShardDirectory(() -> shard.currentPrimary().dataSource(), settings.getTable(),
+					settings.getCacheSize(), settings.getCacheTtl(), settings.isAssignOnFirstWrite());
+			if (settings.isCreateTable()) {
+				directory.createTable();
+			}
+			router.setDirectory(directory);
+			return directory;
+		}
+
+		@Bean
+		KeyMover shardlineKeyMover(ShardDirectory directory, ShardRouter router, ShardlineProperties properties) {
+			return new KeyMover(directory, router, properties.getDirectory().getMoveTables(), KeyMover.StepListener.NONE);
+		}
+
+		@Bean
+		RebalancePlanner shardlineRebalancePlanner(ShardDirectory directory, ShardRouter router,
+				ShardlineProperties properties) {
+			return new RebalancePlanner(directory, router, properties.getDirectory().getMoveTables());
 		}
 
 	}

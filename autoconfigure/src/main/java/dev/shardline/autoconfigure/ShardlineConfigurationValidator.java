@@ -113,6 +113,29 @@ final class ShardlineConfigurationValidator {
 			problems.add(new ConfigurationProblem("shardline.replication.heartbeat-table",
 					"'" + table + "' is not a plain table name", "use letters, digits and '_' (optionally schema.table)"));
 		}
+		ShardlineProperties.Directory directory = properties.getDirectory();
+		if (directory.isEnabled()) {
+			if (directory.getShard() != null && !properties.getShards().containsKey(directory.getShard())) {
+				problems.add(new ConfigurationProblem("shardline.directory.shard",
+						"names shard '" + directory.getShard() + "', which is not configured",
+						"name one of " + properties.getShards().keySet() + ", or leave it out for the default shard"));
+			}
+			positive(problems, "shardline.directory.cache-ttl", directory.getCacheTtl());
+			if (directory.getCacheSize() < 1) {
+				problems.add(new ConfigurationProblem("shardline.directory.cache-size",
+						"must be at least 1 but is " + directory.getCacheSize(), "set a positive number of entries"));
+			}
+			if (!directory.getTable().matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+				problems.add(new ConfigurationProblem("shardline.directory.table",
+						"'" + directory.getTable() + "' is not a plain table name", "use letters, digits and '_'"));
+			}
+			directory.getMoveTables().forEach((moveTable, column) -> {
+				if (!moveTable.matches("[A-Za-z_][A-Za-z0-9_]*") || column == null || !column.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+					problems.add(new ConfigurationProblem("shardline.directory.move-tables." + moveTable,
+							"'" + moveTable + ": " + column + "' is not a table and key column", "use table: column names"));
+				}
+			});
+		}
 		ShardlineProperties.Web web = properties.getWeb();
 		if (web.isConsistencyCookie()) {
 			String secret = web.getConsistencyCookieSecret();

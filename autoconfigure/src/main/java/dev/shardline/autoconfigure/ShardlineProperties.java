@@ -53,6 +53,9 @@ public class ShardlineProperties {
 	/** Web integration. */
 	private final Web web = new Web();
 
+	/** Directory-based sharding: per-key assignments that override the strategy. */
+	private final Directory directory = new Directory();
+
 	/**
 	 * HikariCP settings applied to every node's pool (kebab-case, e.g. maximum-pool-size); a
 	 * node's own {@code hikari} settings override them.
@@ -117,6 +120,10 @@ public class ShardlineProperties {
 
 	public Web getWeb() {
 		return this.web;
+	}
+
+	public Directory getDirectory() {
+		return this.directory;
 	}
 
 	public Map<String, String> getHikari() {
@@ -539,6 +546,99 @@ public class ShardlineProperties {
 
 		public void setConnectTimeout(Duration connectTimeout) {
 			this.connectTimeout = connectTimeout;
+		}
+
+	}
+
+	/** Directory settings. */
+	public static class Directory {
+
+		/** Whether routing asks the directory before the strategy. */
+		private boolean enabled = false;
+
+		/** The shard whose primary holds the directory table. Default: the default shard. */
+		private String shard;
+
+		/** The directory table. */
+		private String table = "shardline_directory";
+
+		/** Whether the table is created if missing. */
+		private boolean createTable = true;
+
+		/** Most entries (and misses) cached per instance. */
+		private long cacheSize = 100_000;
+
+		/** How long a cached entry is trusted: the bound on how stale another instance's view may be. */
+		private Duration cacheTtl = Duration.ofSeconds(10);
+
+		/** Whether the strategy's choice is recorded the first time a key is written. */
+		private boolean assignOnFirstWrite = false;
+
+		/** Tables moved with a key, and their key column (table: column), in copy order. */
+		private Map<String, String> moveTables = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getShard() {
+			return this.shard;
+		}
+
+		public void setShard(String shard) {
+			this.shard = shard;
+		}
+
+		public String getTable() {
+			return this.table;
+		}
+
+		public void setTable(String table) {
+			this.table = table;
+		}
+
+		public boolean isCreateTable() {
+			return this.createTable;
+		}
+
+		public void setCreateTable(boolean createTable) {
+			this.createTable = createTable;
+		}
+
+		public long getCacheSize() {
+			return this.cacheSize;
+		}
+
+		public void setCacheSize(long cacheSize) {
+			this.cacheSize = cacheSize;
+		}
+
+		public Duration getCacheTtl() {
+			return this.cacheTtl;
+		}
+
+		public void setCacheTtl(Duration cacheTtl) {
+			this.cacheTtl = cacheTtl;
+		}
+
+		public boolean isAssignOnFirstWrite() {
+			return this.assignOnFirstWrite;
+		}
+
+		public void setAssignOnFirstWrite(boolean assignOnFirstWrite) {
+			this.assignOnFirstWrite = assignOnFirstWrite;
+		}
+
+		public Map<String, String> getMoveTables() {
+			return this.moveTables;
+		}
+
+		public void setMoveTables(Map<String, String> moveTables) {
+			this.moveTables = moveTables;
 		}
 
 	}

@@ -45,6 +45,8 @@ public final class ShardRouter {
 
 	private volatile RouteObserver observer;
 
+	private volatile KeyDirectory directory;
+
 	/**
 	 * Creates a router.
 	 * @param topology the shards and nodes
@@ -95,12 +97,32 @@ public final class ShardRouter {
 	}
 
 	/**
-	 * The shard that owns a key (routing rule 1).
+	 * Puts a directory in front of the strategy (routing rule 1).
+	 * @param directory the directory, or null for none
+	 */
+	public void setDirectory(KeyDirectory directory) {
+		this.directory = directory;
+	}
+
+	/**
+	 * The shard that owns a key for reading (routing rule 1).
 	 * @param key the key; null is a missing key
 	 * @param where the method or call site, for messages
 	 * @return the shard
 	 */
 	public Shard shardFor(Object key, String where) {
+		return shardFor(key, where, false);
+	}
+
+	/**
+	 * The shard that owns a key (routing rule 1): a Shardline ID's own bits, else the
+	 * directory's entry, else the strategy's choice.
+	 * @param key the key; null is a missing key
+	 * @param where the method or call site, for messages
+	 * @param write whether the work may write (a key being moved refuses writes)
+	 * @return the shard
+	 */
+	public Shard shardFor(Object key, String where, boolean write) {
 		if (key == null) {
 			if (this.policy.failOnMissingKey()) {
 				throw new ShardKeyMissingException(where);
@@ -108,11 +130,19 @@ public final class ShardRouter {
 			return this.topology.defaultShard();
 		}
 		String name;
+		Object converted = convert(key);
 		try {
-			name = this.strategy.shardFor(convert(key));
+			name = this.strategy.shardFor(converted);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ShardlineException("Cannot route key '" + key + "' of " + where + ": " + ex.getMessage(), ex);
+		}
+		KeyDirectory directory = this.directory;
+		if (directory != null) {
+			String assigned = directory.shardFor(converted, write, name);
+			if (assigned != null) {
+				name = assigned;
+			}
 		}
 		Shard shard = this.topology.shard(name);
 		if (shard == null) {

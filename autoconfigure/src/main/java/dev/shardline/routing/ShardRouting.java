@@ -3,7 +3,6 @@ package dev.shardline.routing;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
-import dev.shardline.ShardlineException;
 import dev.shardline.annotation.ReadOnly;
 import dev.shardline.topology.Shard;
 
@@ -34,7 +33,10 @@ public final class ShardRouting {
 	 * @return the route, to refine and run
 	 */
 	public Route onShard(Object key) {
-		return new Route(this.router.shardFor(key, "ShardRouting.onShard(" + key + ")"), key);
+		// Resolved now for a missing-key failure at the call site, and again on entry once the
+		// route knows whether it writes (a key being moved refuses writes).
+		Shard shard = this.router.shardFor(key, "ShardRouting.onShard(" + key + ")");
+		return new Route(shard, key, true);
 	}
 
 	/**
@@ -43,7 +45,7 @@ public final class ShardRouting {
 	 * @return the route
 	 */
 	public Route onShardNamed(String shardName) {
-		return new Route(this.router.shardNamed(shardName), shardName);
+		return new Route(this.router.shardNamed(shardName), shardName, false);
 	}
 
 	/**
@@ -52,7 +54,7 @@ public final class ShardRouting {
 	 * @return the route
 	 */
 	public Route unkeyed() {
-		return new Route(null, null);
+		return new Route(null, null, false);
 	}
 
 	/**
@@ -95,15 +97,18 @@ public final class ShardRouting {
 
 		private final Object key;
 
+		private final boolean keyed;
+
 		private boolean readOnly;
 
 		private String group = ReadOnly.DEFAULT_GROUP;
 
 		private boolean freshTransaction;
 
-		private Route(Shard shard, Object key) {
+		private Route(Shard shard, Object key, boolean keyed) {
 			this.shard = shard;
 			this.key = key;
+			this.keyed = keyed;
 		}
 
 		/**
@@ -183,10 +188,11 @@ public final class ShardRouting {
 		}
 
 		private void enter() {
-			if (this.shard == null && this.key != null) {
-				throw new ShardlineException("No shard for " + this.key);
+			Shard shard = this.shard;
+			if (this.keyed && this.key != null && !this.readOnly) {
+				shard = ShardRouting.this.router.shardFor(this.key, "ShardRouting.onShard(" + this.key + ")", true);
 			}
-			ShardRouting.this.router.enter(this.shard, this.readOnly, this.group, this.freshTransaction, this.key,
+			ShardRouting.this.router.enter(shard, this.readOnly, this.group, this.freshTransaction, this.key,
 					"ShardRouting");
 		}
 

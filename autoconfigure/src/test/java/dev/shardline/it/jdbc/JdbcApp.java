@@ -11,7 +11,7 @@ import org.springframework.scheduling.annotation.EnableAsync;
 		"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration",
 		"org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration" })
 @EnableAsync
-@Import({ OrderStore.class, InterfaceRoutedStore.class, OrderWorkflows.class, AsyncWork.class })
+@Import({ OrderStore.class, InterfaceRoutedStore.class, OrderWorkflows.class, AsyncWork.class, LedgerStore.class })
 public class JdbcApp {
 
 }

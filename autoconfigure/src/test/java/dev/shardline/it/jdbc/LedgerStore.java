@@ -1,0 +1,26 @@
+package dev.shardline.it.jdbc;
+
+import dev.shardline.annotation.ReadOnly;
+import dev.shardline.annotation.ShardKey;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Ledger rows with globally unique ids, the kind of table a key move carries. */
+public class LedgerStore {
+
+	private final JdbcTemplate jdbc;
+
+	public LedgerStore(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public void add(@ShardKey long customerId, String id, long amount) {
+		this.jdbc.update("INSERT INTO ledger (id, customer_id, amount) VALUES (?, ?, ?)", id, customerId, amount);
+	}
+
+	@ReadOnly
+	public long count(@ShardKey long customerId) {
+		return this.jdbc.queryForObject("SELECT COUNT(*) FROM ledger WHERE customer_id = ?", Long.class, customerId);
+	}
+
+}
