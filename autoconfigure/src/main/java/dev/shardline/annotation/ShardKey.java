@@ -32,4 +32,11 @@ public @interface ShardKey {
 	 */
 	String value() default "";
 
+	/**
+	 * Whether the key is an ID minted by Shardline's ID generator ({@code ShardlineIds}): its
+	 * shard is read from the ID's own bits, without directory or ring.
+	 * @return true for Shardline IDs
+	 */
+	boolean shardlineId() default false;
+
 }

@@ -11,6 +11,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.shardline.directory.KeyMover;
+import dev.shardline.id.ShardlineIdGenerator;
+import dev.shardline.id.ShardlineIdLayout;
+import dev.shardline.id.ShardlineIds;
 import dev.shardline.directory.RebalancePlanner;
 import dev.shardline.directory.ShardDirectory;
 import dev.shardline.replication.ReplicationMonitor;
@@ -223,6 +226,19 @@ public final class ShardlineAutoConfiguration {
 	@Bean
 	ShardRouting shardRouting(ShardRouter router) {
 		return new ShardRouting(router);
+	}
+
+	@Bean
+	ShardlineIds shardlineIds(ShardRouter router, Topology topology, ShardlineProperties properties) {
+		ShardlineIdLayout layout = ShardlineIdLayout.DEFAULT;
+		if (topology.shards().size() > layout.maxShards()) {
+			throw new InvalidShardlineConfigurationException(List.of(new ConfigurationProblem("shardline.shards",
+					topology.shards().size() + " shards exceed the " + layout.maxShards() + " that Shardline IDs can name",
+					"use at most " + layout.maxShards() + " shards")));
+		}
+		router.setIdShards(layout::shardOf);
+		return new ShardlineIds(new ShardlineIdGenerator(layout, properties.getId().getWorkerId(), Clock.systemUTC()),
+				router);
 	}
 
 	@Bean

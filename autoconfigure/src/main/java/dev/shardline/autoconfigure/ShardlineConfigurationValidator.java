@@ -113,6 +113,12 @@ final class ShardlineConfigurationValidator {
 			problems.add(new ConfigurationProblem("shardline.replication.heartbeat-table",
 					"'" + table + "' is not a plain table name", "use letters, digits and '_' (optionally schema.table)"));
 		}
+		int workers = dev.shardline.id.ShardlineIdLayout.DEFAULT.maxWorkers();
+		if (properties.getId().getWorkerId() < 0 || properties.getId().getWorkerId() >= workers) {
+			problems.add(new ConfigurationProblem("shardline.id.worker-id",
+					"must be between 0 and " + (workers - 1) + " but is " + properties.getId().getWorkerId(),
+					"give every instance that mints IDs its own worker id in that range"));
+		}
 		ShardlineProperties.Directory directory = properties.getDirectory();
 		if (directory.isEnabled()) {
 			if (directory.getShard() != null && !properties.getShards().containsKey(directory.getShard())) {

@@ -56,6 +56,9 @@ public class ShardlineProperties {
 	/** Directory-based sharding: per-key assignments that override the strategy. */
 	private final Directory directory = new Directory();
 
+	/** Shard-aware IDs. */
+	private final Id id = new Id();
+
 	/**
 	 * HikariCP settings applied to every node's pool (kebab-case, e.g. maximum-pool-size); a
 	 * node's own {@code hikari} settings override them.
@@ -124,6 +127,10 @@ public class ShardlineProperties {
 
 	public Directory getDirectory() {
 		return this.directory;
+	}
+
+	public Id getId() {
+		return this.id;
 	}
 
 	public Map<String, String> getHikari() {
@@ -546,6 +553,25 @@ public class ShardlineProperties {
 
 		public void setConnectTimeout(Duration connectTimeout) {
 			this.connectTimeout = connectTimeout;
+		}
+
+	}
+
+	/** Shard-aware ID settings. */
+	public static class Id {
+
+		/**
+		 * This instance's worker id (0-31 with the default layout). Every instance that mints
+		 * IDs at the same time needs its own.
+		 */
+		private int workerId = 0;
+
+		public int getWorkerId() {
+			return this.workerId;
+		}
+
+		public void setWorkerId(int workerId) {
+			this.workerId = workerId;
 		}
 
 	}

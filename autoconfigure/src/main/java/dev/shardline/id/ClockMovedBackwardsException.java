@@ -4,7 +4,7 @@ package dev.shardline.id;
  * The clock went backwards by more than {@link ShardlineIdGenerator} waits out, so minting
  * an ID could repeat one already handed out.
  */
-public class ClockMovedBackwardsException extends RuntimeException {
+public class ClockMovedBackwardsException extends dev.shardline.ShardlineException {
 
 	private static final long serialVersionUID = 1L;
 

@@ -9,7 +9,7 @@ import org.springframework.expression.Expression;
 final class MethodRoute {
 
 	/** Methods without Shardline annotations. */
-	static final MethodRoute NONE = new MethodRoute(-1, null, null, false, null, false, "");
+	static final MethodRoute NONE = new MethodRoute(-1, null, null, false, null, false, "", false);
 
 	final int keyIndex;
 
@@ -27,8 +27,11 @@ final class MethodRoute {
 	/** The method, for messages. */
 	final String description;
 
+	/** Whether the key is a Shardline ID (its shard is in its bits). */
+	final boolean shardlineId;
+
 	MethodRoute(int keyIndex, String keyExpressionText, Expression keyExpression, boolean readOnly, String group,
-			boolean freshTransaction, String description) {
+			boolean freshTransaction, String description, boolean shardlineId) {
 		this.keyIndex = keyIndex;
 		this.keyExpressionText = keyExpressionText;
 		this.keyExpression = keyExpression;
@@ -36,6 +39,7 @@ final class MethodRoute {
 		this.group = group;
 		this.freshTransaction = freshTransaction;
 		this.description = description;
+		this.shardlineId = shardlineId;
 	}
 
 	boolean isRouted() {

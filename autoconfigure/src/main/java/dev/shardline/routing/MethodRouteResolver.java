@@ -67,6 +67,7 @@ final class MethodRouteResolver {
 		String description = ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName() + "()";
 		int keyIndex = -1;
 		String expressionText = null;
+		boolean shardlineId = false;
 		for (Method candidate : candidates) {
 			Annotation[][] parameters = candidate.getParameterAnnotations();
 			for (int i = 0; i < parameters.length; i++) {
@@ -78,6 +79,7 @@ final class MethodRouteResolver {
 						}
 						keyIndex = i;
 						expressionText = shardKey.value();
+						shardlineId = shardKey.shardlineId();
 					}
 				}
 			}
@@ -115,7 +117,7 @@ final class MethodRouteResolver {
 		}
 		return new MethodRoute(keyIndex, expressionText, expression, readOnly != null,
 				(readOnly != null) ? readOnly.group() : ReadOnly.DEFAULT_GROUP, isFreshTransaction(method, targetClass),
-				description);
+				description, shardlineId);
 	}
 
 	private boolean isFreshTransaction(Method method, Class<?> targetClass) {

@@ -40,7 +40,8 @@ public final class RoutingInterceptor implements MethodInterceptor {
 		Object key = null;
 		if (route.isKeyed()) {
 			key = extractKey(route, invocation.getArguments()[route.keyIndex]);
-			shard = router.shardFor(key, route.description, !route.readOnly);
+			shard = route.shardlineId ? router.shardOfId(key, route.description)
+					: router.shardFor(key, route.description, !route.readOnly);
 		}
 		router.enter(shard, route.readOnly, route.group, route.freshTransaction, key, route.description);
 		try {

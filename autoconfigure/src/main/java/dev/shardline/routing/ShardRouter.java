@@ -96,6 +96,49 @@ public final class ShardRouter {
 		return this.policy;
 	}
 
+	private volatile java.util.function.LongToIntFunction idShards;
+
+	/**
+	 * Lets keys marked as Shardline IDs route by their own bits (routing rule 1).
+	 * @param shardIndexOfId the shard index an ID carries
+	 */
+	public void setIdShards(java.util.function.LongToIntFunction shardIndexOfId) {
+		this.idShards = shardIndexOfId;
+	}
+
+	/**
+	 * The shard a Shardline ID was minted for, from its bits (routing rule 1).
+	 * @param id the ID (a Long, or another integral number)
+	 * @param where the method or call site, for messages
+	 * @return the shard
+	 */
+	public Shard shardOfId(Object id, String where) {
+		if (id == null) {
+			return shardFor(null, where);
+		}
+		java.util.function.LongToIntFunction shards = this.idShards;
+		if (shards == null) {
+			throw new ShardlineException("A @ShardKey(shardlineId = true) key reached " + where
+					+ " but Shardline IDs are not configured");
+		}
+		if (!(id instanceof Long || id instanceof Integer)) {
+			throw new ShardlineException("A Shardline ID must be a long, but " + where + " got " + id.getClass().getName());
+		}
+		long value = ((Number) id).longValue();
+		int index;
+		try {
+			index = shards.applyAsInt(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ShardlineException("'" + id + "' is not a Shardline ID (" + where + "): " + ex.getMessage(), ex);
+		}
+		if (index < 0 || index >= this.topology.shards().size()) {
+			throw new ShardlineException("ID " + id + " names shard index " + index + ", but only "
+					+ this.topology.shards().size() + " shards are configured (" + where + ")");
+		}
+		return this.topology.shards().get(index);
+	}
+
 	/**
 	 * Puts a directory in front of the strategy (routing rule 1).
 	 * @param directory the directory, or null for none

@@ -40,6 +40,15 @@ public final class ShardRouting {
 	}
 
 	/**
+	 * Routes by a Shardline ID, whose shard is in its own bits.
+	 * @param id the ID
+	 * @return the route
+	 */
+	public Route onShardlineId(long id) {
+		return new Route(this.router.shardOfId(id, "ShardRouting.onShardlineId(" + id + ")"), id, false);
+	}
+
+	/**
 	 * Routes to a shard by its configured name (operations, per-shard jobs).
 	 * @param shardName the shard's name
 	 * @return the route

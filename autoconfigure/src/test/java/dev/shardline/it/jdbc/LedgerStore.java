@@ -18,6 +18,11 @@ public class LedgerStore {
 		this.jdbc.update("INSERT INTO ledger (id, customer_id, amount) VALUES (?, ?, ?)", id, customerId, amount);
 	}
 
+	/** A row whose own id is a Shardline ID: it routes by the ID's bits. */
+	public void addWithId(@ShardKey(shardlineId = true) long id, long customerId) {
+		this.jdbc.update("INSERT INTO ledger (id, customer_id, amount) VALUES (?, ?, 0)", Long.toString(id), customerId);
+	}
+
 	@ReadOnly
 	public long count(@ShardKey long customerId) {
 		return this.jdbc.queryForObject("SELECT COUNT(*) FROM ledger WHERE customer_id = ?", Long.class, customerId);
