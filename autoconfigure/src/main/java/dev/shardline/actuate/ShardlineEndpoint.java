@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.shardline.ShardlineException;
+import dev.shardline.directory.ShardDirectory;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.routing.RouteReason;
 import dev.shardline.routing.RoutingStatistics;
@@ -44,20 +45,24 @@ public class ShardlineEndpoint {
 
 	private final ReplicationMonitor monitor;
 
+	private final ShardDirectory directory;
+
 	/**
 	 * Creates the endpoint.
 	 * @param router the router (and through it the topology)
 	 * @param strategy the sharding strategy
 	 * @param statistics routing counters
 	 * @param monitor the replication monitor
+	 * @param directory the directory, or null when it is off
 	 */
 	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
-			ReplicationMonitor monitor) {
+			ReplicationMonitor monitor, ShardDirectory directory) {
 		this.topology = router.topology();
 		this.router = router;
 		this.strategy = strategy;
 		this.statistics = statistics;
 		this.monitor = monitor;
+		this.directory = directory;
 	}
 
 	/** Everything: {@code GET /actuator/shardline}. */
@@ -68,6 +73,19 @@ public class ShardlineEndpoint {
 		result.put("strategy", (this.strategy instanceof RingShardingStrategy) ? "ring"
 				: this.strategy.getClass().getSimpleName());
 		result.put("monitorChecks", this.monitor.completedChecks());
+		if (this.directory != null) {
+			Map<String, Object> directory = new LinkedHashMap<>();
+			try {
+				directory.put("size", this.directory.size());
+			}
+			catch (ShardlineException ex) {
+				directory.put("size", null);
+				directory.put("error", ex.getMessage());
+			}
+			directory.put("cachedEntries", this.directory.cacheSize());
+			directory.put("cacheHitRatio", this.directory.cacheHitRatio());
+			result.put("directory", directory);
+		}
 		Map<String, Object> shards = new LinkedHashMap<>();
 		for (Shard shard : this.topology.shards()) {
 			shards.put(shard.name(), describe(shard));

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.shardline.actuate.ShardlineEndpoint;
 import dev.shardline.actuate.ShardlineHealthContributor;
 import dev.shardline.actuate.ShardlineMetrics;
+import dev.shardline.directory.ShardDirectory;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.routing.MdcRouteObserver;
 import dev.shardline.routing.RoutingStatistics;
@@ -42,8 +43,8 @@ public final class ShardlineActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		ShardlineEndpoint shardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
-				ReplicationMonitor monitor) {
-			return new ShardlineEndpoint(router, strategy, statistics, monitor);
+				ReplicationMonitor monitor, ObjectProvider<ShardDirectory> directory) {
+			return new ShardlineEndpoint(router, strategy, statistics, monitor, directory.getIfAvailable());
 		}
 
 	}

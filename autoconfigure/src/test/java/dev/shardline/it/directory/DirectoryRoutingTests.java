@@ -5,12 +5,19 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 
+import java.util.Map;
+
+import dev.shardline.actuate.ShardlineEndpoint;
 import dev.shardline.directory.DirectoryEntry;
 import dev.shardline.directory.ShardDirectory;
 import dev.shardline.it.RoutedApplication;
 import dev.shardline.it.jdbc.JdbcApp;
 import dev.shardline.it.jdbc.LedgerStore;
+import dev.shardline.replication.ReplicationMonitor;
+import dev.shardline.routing.RoutingStatistics;
+import dev.shardline.routing.ShardRouter;
 import dev.shardline.routing.ShardRouting;
+import dev.shardline.strategy.ShardingStrategy;
 import dev.shardline.test.MySqlTopology;
 import dev.shardline.test.RealTopology;
 import org.junit.jupiter.api.Test;
@@ -53,7 +60,12 @@ class DirectoryRoutingTests {
 			assertThat(Ledgers.ids(shard(topology, "shard-1").primary(), customer)).containsExactly(second);
 			// The other instance: within its cache TTL.
 			await().atMost(Duration.ofSeconds(1).plusSeconds(2)).until(() -> other.shardFor(customer).equals("shard-1"));
-			assertThat(a.getBean(ShardDirectory.class).cacheHitRatio()).isBetween(0.0, 1.0);
+			ShardlineEndpoint endpoint = new ShardlineEndpoint(a.getBean(ShardRouter.class), a.getBean(ShardingStrategy.class),
+					a.getBean(RoutingStatistics.class), a.getBean(ReplicationMonitor.class), a.getBean(ShardDirectory.class));
+			@SuppressWarnings("unchecked")
+			Map<String, Object> figures = (Map<String, Object>) endpoint.overview().get("directory");
+			assertThat((Long) figures.get("size")).isPositive();
+			assertThat((Double) figures.get("cacheHitRatio")).isBetween(0.0, 1.0);
 		}
 	}
 
