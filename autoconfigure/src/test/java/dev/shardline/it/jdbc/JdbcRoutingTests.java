@@ -190,6 +190,29 @@ class JdbcRoutingTests {
 	}
 
 	@Test
+	void theRouteIsOnTheCurrentObservation() {
+		io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
+		registry.observationConfig().observationHandler((context) -> true);
+		this.context.getBean(dev.shardline.routing.MdcRouteObserver.class);
+		// The observer reads the application's registry; this test's registry stands in for a tracer's.
+		dev.shardline.routing.ShardRouter router = this.context.getBean(dev.shardline.routing.ShardRouter.class);
+		router.setRouteObserver(new dev.shardline.routing.MdcRouteObserver(registry));
+		try {
+			io.micrometer.observation.Observation observation = io.micrometer.observation.Observation
+				.createNotStarted("http.server.requests", registry);
+			long customer = customerOn("shard-0");
+			observation.observe(() -> this.store.serverIdForRead(customer));
+			assertThat(observation.getContext().getHighCardinalityKeyValue("shardline.node").getValue())
+				.isEqualTo("shardline-shard-0-replica-0");
+			assertThat(observation.getContext().getLowCardinalityKeyValue("shardline.reason").getValue())
+				.isEqualTo("replica");
+		}
+		finally {
+			router.setRouteObserver(this.context.getBean(dev.shardline.routing.MdcRouteObserver.class));
+		}
+	}
+
+	@Test
 	void schemaWasCreatedOnEveryPrimaryAndReplicatedNotWrittenToReplicas() {
 		for (TopologyShard shard : this.topology.shards()) {
 			assertThat(countOrders(shard.primary(), -1)).isZero();

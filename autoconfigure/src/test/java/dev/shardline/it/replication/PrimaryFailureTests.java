@@ -30,6 +30,36 @@ class PrimaryFailureTests {
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
 	@Test
+	void hungPrimaryIsDetectedAndLaterWritesFailFast(MySqlTopology topology) {
+		TopologyNode hung = shard(topology, "shard-1").primary();
+		long onShard1 = customersOn(topology, "shard-1", 1, 81_000_000).get(0);
+		long onShard0 = customersOn(topology, "shard-0", 1, 81_000_000).get(0);
+		try (ConfigurableApplicationContext context = RoutedApplication.start(topology, JdbcApp.class,
+				"shardline.replication.connect-timeout=" + CONNECT_TIMEOUT.toMillis() + "ms",
+				"shardline.replication.check-interval=250ms")) {
+			OrderStore store = context.getBean(OrderStore.class);
+			dev.shardline.topology.ShardNode primary = context.getBean(dev.shardline.topology.Topology.class)
+				.shard("shard-1")
+				.primary();
+			hung.freeze();
+			try {
+				// The monitor's probe times out: the primary is DOWN within connect-timeout plus an interval.
+				await().atMost(CONNECT_TIMEOUT.plusSeconds(3))
+					.until(() -> primary.health().state() == dev.shardline.topology.NodeHealth.State.DOWN);
+				long started = System.nanoTime();
+				assertThatExceptionOfType(ShardUnavailableException.class).isThrownBy(() -> store.insert(onShard1, 1))
+					.withMessageContaining("shardline-shard-1-primary");
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(CONNECT_TIMEOUT);
+				store.insert(onShard0, 1);
+			}
+			finally {
+				hung.thaw();
+			}
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> store.insert(onShard1, 2));
+		}
+	}
+
+	@Test
 	void deadPrimaryFailsFastAndRecovers(MySqlTopology topology) {
 		TopologyNode deadPrimary = shard(topology, "shard-0").primary();
 		long onShard0 = customersOn(topology, "shard-0", 1, 80_000_000).get(0);
