@@ -121,8 +121,8 @@ public final class ShardDirectory implements KeyDirectory {
 		DirectoryEntry result = execute((connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + this.table
 					+ " (shard_key, shard, state, other_shard, version) VALUES (?, ?, 'ACTIVE', NULL, 1)"
-					+ " ON DUPLICATE KEY UPDATE shard = IF(state = 'ACTIVE', VALUES(shard), shard),"
-					+ " version = IF(state = 'ACTIVE', version + 1, version)")) {
+					+ " ON DUPLICATE KEY UPDATE shard = CASE WHEN state = 'ACTIVE' THEN VALUES(shard) ELSE shard END,"
+					+ " version = CASE WHEN state = 'ACTIVE' THEN version + 1 ELSE version END")) {
 				statement.setString(1, text);
 				statement.setString(2, shard);
 				statement.executeUpdate();

@@ -6,7 +6,8 @@ package dev.shardline.scatter;
  * @param shard the shard's name
  * @param cause what the shard's work threw, or a {@link java.util.concurrent.TimeoutException}
  * when it did not finish in time
- * @param timedOut whether the shard timed out (its work was cancelled)
+ * @param timedOut whether the shard timed out: its work was cancelled, or a statement hit its
+ * query timeout
  */
 public record ShardFailure(String shard, Throwable cause, boolean timedOut) {
 

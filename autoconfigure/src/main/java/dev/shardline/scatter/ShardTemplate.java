@@ -3,6 +3,7 @@ package dev.shardline.scatter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -491,7 +493,7 @@ public final class ShardTemplate {
 			}
 			Throwable failure = task.failure();
 			if (failure != null) {
-				failures.add(new ShardFailure(task.shard, failure, false));
+				failures.add(new ShardFailure(task.shard, failure, isTimeout(failure)));
 			}
 			else {
 				results.put(task.shard, task.result());
@@ -512,6 +514,16 @@ public final class ShardTemplate {
 		finally {
 			completed(shards.size(), System.nanoTime() - start, failed);
 		}
+	}
+
+	private static boolean isTimeout(Throwable failure) {
+		// A statement's own query timeout (the JDBC helpers set one) is a timeout too.
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLTimeoutException || cause instanceof QueryTimeoutException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private <T> Callable<T> routed(String shard, ShardCallback<? extends T> work) {
