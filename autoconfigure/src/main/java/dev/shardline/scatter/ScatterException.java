@@ -37,13 +37,13 @@ public class ScatterException extends ShardlineException {
 			.append((shards.size() == 1) ? " shard " : " shards ")
 			.append(shards)
 			.append(" failed on ")
-			.append(failures.size())
-			.append(": ");
+			.append(failures.size());
+		if (!cancelled.isEmpty()) {
+			message.append(" (cancelled the unfinished work on ").append(cancelled).append(")");
+		}
+		message.append(": ");
 		for (int i = 0; i < failures.size(); i++) {
 			message.append((i > 0) ? "; " : "").append(failures.get(i).describe());
-		}
-		if (!cancelled.isEmpty()) {
-			message.append(". Cancelled the work still running on ").append(cancelled);
 		}
 		return message.toString();
 	}

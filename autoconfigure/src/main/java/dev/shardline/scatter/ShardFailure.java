@@ -19,9 +19,22 @@ public record ShardFailure(String shard, Throwable cause, boolean timedOut) {
 		if (this.timedOut) {
 			return this.shard + " timed out (" + this.cause.getMessage() + ")";
 		}
+		StringBuilder description = new StringBuilder(this.shard).append(" failed: ").append(summary(this.cause));
+		Throwable root = this.cause;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
 		String message = this.cause.getMessage();
-		return this.shard + " failed: " + this.cause.getClass().getSimpleName()
-				+ ((message != null) ? ": " + message : "");
+		if (root != this.cause && (message == null || root.getMessage() == null || !message.contains(root.getMessage()))) {
+			// Spring's data access exceptions no longer repeat the driver's message: show it.
+			description.append(" (caused by ").append(summary(root)).append(")");
+		}
+		return description.toString();
+	}
+
+	private static String summary(Throwable failure) {
+		String message = failure.getMessage();
+		return failure.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}
 
 	@Override

@@ -486,8 +486,8 @@ public final class ShardTemplate {
 					cancelled.add(task.shard);
 				}
 				else {
-					failures.add(new ShardFailure(task.shard, new TimeoutException(task.shard + " did not finish within "
-							+ this.timeout.toMillis() + " ms; its work was cancelled"), true));
+					failures.add(new ShardFailure(task.shard, new TimeoutException(
+							"no result within " + this.timeout.toMillis() + " ms; its work was cancelled"), true));
 				}
 				continue;
 			}
