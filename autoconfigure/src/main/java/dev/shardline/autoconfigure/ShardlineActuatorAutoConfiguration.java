@@ -9,6 +9,7 @@ import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.routing.MdcRouteObserver;
 import dev.shardline.routing.RoutingStatistics;
 import dev.shardline.routing.ShardRouter;
+import dev.shardline.scatter.ScatterListener;
 import dev.shardline.strategy.ShardingStrategy;
 import dev.shardline.topology.PoolCustomizer;
 import dev.shardline.topology.Topology;
@@ -69,6 +70,20 @@ public final class ShardlineActuatorAutoConfiguration {
 		@Bean
 		ShardlineMetrics shardlineMetrics(Topology topology, RoutingStatistics statistics) {
 			return new ShardlineMetrics(topology, statistics);
+		}
+
+		@Bean
+		ScatterListener shardlineScatterTimer(ObjectProvider<MeterRegistry> registry) {
+			return (shards, nanos, failed) -> {
+				MeterRegistry available = registry.getIfAvailable();
+				if (available != null) {
+					io.micrometer.core.instrument.Timer.builder("shardline.scatter")
+						.description("Scatter-gather calls over several shards")
+						.tag("outcome", failed ? "failed" : "complete")
+						.register(available)
+						.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+				}
+			};
 		}
 
 	}

@@ -24,6 +24,8 @@ import dev.shardline.routing.RoutingPolicy;
 import dev.shardline.routing.RoutingStatistics;
 import dev.shardline.routing.ShardRouter;
 import dev.shardline.routing.ShardRouting;
+import dev.shardline.scatter.ScatterListener;
+import dev.shardline.scatter.ShardTemplate;
 import dev.shardline.routing.ShardRoutingDataSource;
 import dev.shardline.routing.ShardlineDataSource;
 import dev.shardline.strategy.RangeShardingStrategy;
@@ -226,6 +228,29 @@ public final class ShardlineAutoConfiguration {
 	@Bean
 	ShardRouting shardRouting(ShardRouter router) {
 		return new ShardRouting(router);
+	}
+
+	@Bean(destroyMethod = "shutdown")
+	java.util.concurrent.ExecutorService shardlineScatterExecutor(Topology topology, ShardlineProperties properties) {
+		Integer configured = properties.getScatter().getThreads();
+		int threads = (configured != null) ? configured : Math.max(4, 2 * topology.shards().size());
+		java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+		// Bounded threads and queue: a burst of scatters waits for threads rather than creating them.
+		return new java.util.concurrent.ThreadPoolExecutor(threads, threads, 60, java.util.concurrent.TimeUnit.SECONDS,
+				new java.util.concurrent.LinkedBlockingQueue<>(10_000), (runnable) -> {
+					Thread thread = new Thread(runnable, "shardline-scatter-" + counter.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+	}
+
+	@Bean
+	ShardTemplate shardTemplate(ShardRouting routing, Topology topology, ShardlineProperties properties,
+			@org.springframework.beans.factory.annotation.Qualifier("shardlineScatterExecutor") java.util.concurrent.ExecutorService executor,
+			ObjectProvider<ScatterListener> listeners) {
+		List<ScatterListener> all = listeners.orderedStream().toList();
+		ScatterListener listener = (shards, nanos, failed) -> all.forEach((l) -> l.completed(shards, nanos, failed));
+		return new ShardTemplate(routing, topology, executor, properties.getScatter().getTimeout(), listener);
 	}
 
 	@Bean

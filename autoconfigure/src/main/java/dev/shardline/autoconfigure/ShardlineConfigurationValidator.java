@@ -119,6 +119,12 @@ final class ShardlineConfigurationValidator {
 					"must be between 0 and " + (workers - 1) + " but is " + properties.getId().getWorkerId(),
 					"give every instance that mints IDs its own worker id in that range"));
 		}
+		positive(problems, "shardline.scatter.timeout", properties.getScatter().getTimeout());
+		Integer threads = properties.getScatter().getThreads();
+		if (threads != null && threads < 1) {
+			problems.add(new ConfigurationProblem("shardline.scatter.threads", "must be at least 1 but is " + threads,
+					"set a positive number of threads, or leave it out"));
+		}
 		ShardlineProperties.Directory directory = properties.getDirectory();
 		if (directory.isEnabled()) {
 			if (directory.getShard() != null && !properties.getShards().containsKey(directory.getShard())) {

@@ -59,6 +59,9 @@ public class ShardlineProperties {
 	/** Shard-aware IDs. */
 	private final Id id = new Id();
 
+	/** Scatter-gather. */
+	private final Scatter scatter = new Scatter();
+
 	/**
 	 * HikariCP settings applied to every node's pool (kebab-case, e.g. maximum-pool-size); a
 	 * node's own {@code hikari} settings override them.
@@ -131,6 +134,10 @@ public class ShardlineProperties {
 
 	public Id getId() {
 		return this.id;
+	}
+
+	public Scatter getScatter() {
+		return this.scatter;
 	}
 
 	public Map<String, String> getHikari() {
@@ -553,6 +560,33 @@ public class ShardlineProperties {
 
 		public void setConnectTimeout(Duration connectTimeout) {
 			this.connectTimeout = connectTimeout;
+		}
+
+	}
+
+	/** Scatter-gather settings. */
+	public static class Scatter {
+
+		/** Threads that run per-shard work of scatter-gather calls (bounded). Default: 2 per shard, at least 4. */
+		private Integer threads;
+
+		/** Default per-call timeout of a scatter-gather call (each shard's work must finish by then). */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public Integer getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(Integer threads) {
+			this.threads = threads;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

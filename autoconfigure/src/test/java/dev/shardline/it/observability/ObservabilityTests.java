@@ -13,6 +13,7 @@ import java.util.List;
 import dev.shardline.it.RoutedApplication;
 import dev.shardline.it.jdbc.OrderStore;
 import dev.shardline.it.web.WebApp;
+import dev.shardline.scatter.ShardTemplate;
 import dev.shardline.test.MySqlTopology;
 import dev.shardline.test.RealTopology;
 import dev.shardline.test.TopologyNode;
@@ -110,6 +111,14 @@ class ObservabilityTests {
 			assertThat(prometheus).contains("hikaricp_connections{").contains("shardline_replication_lag_seconds{")
 				.contains("shardline_routing_total{")
 				.doesNotContain(SECRET);
+
+			// Scatter-gather calls are timed.
+			ShardTemplate shards = context.getBean(ShardTemplate.class);
+			long total = shards.sumLong(context.getBean(org.springframework.jdbc.core.JdbcTemplate.class),
+					"SELECT COUNT(*) FROM orders").value();
+			assertThat(total).isPositive();
+			JsonNode scatter = JSON.readTree(get("/actuator/metrics/shardline.scatter"));
+			assertThat(scatter.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1.0);
 
 			// Every metric the Grafana dashboard queries exists in a real scrape.
 			List<String> dashboardMetrics = grafanaMetricNames();
