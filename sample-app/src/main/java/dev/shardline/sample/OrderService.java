@@ -6,9 +6,9 @@ import java.util.List;
 
 import dev.shardline.annotation.ReadOnly;
 import dev.shardline.annotation.ShardKey;
+import dev.shardline.id.ShardlineIds;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -21,8 +21,11 @@ public class OrderService {
 
 	private final JdbcTemplate jdbc;
 
-	public OrderService(JdbcTemplate jdbc) {
+	private final ShardlineIds ids;
+
+	public OrderService(JdbcTemplate jdbc, ShardlineIds ids) {
 		this.jdbc = jdbc;
+		this.ids = ids;
 	}
 
 	/** Places an order on the customer's shard; creates the customer row on first use. */
@@ -34,16 +37,19 @@ public class OrderService {
 			this.jdbc.update("INSERT INTO customers (id, name) VALUES (?, ?)", customerId, "customer-" + customerId);
 		}
 		Instant now = Instant.now();
-		GeneratedKeyHolder keys = new GeneratedKeyHolder();
-		this.jdbc.update((connection) -> {
-			var statement = connection.prepareStatement(
-					"INSERT INTO orders (customer_id, amount_cents, created_at) VALUES (?, ?, ?)", new String[] { "id" });
-			statement.setLong(1, customerId);
-			statement.setLong(2, amountCents);
-			statement.setTimestamp(3, Timestamp.from(now));
-			return statement;
-		}, keys);
-		return new Order(keys.getKey().longValue(), customerId, amountCents, now);
+		// A Shardline ID on the customer's shard: unique across shards, so the customer's rows can move.
+		long id = this.ids.nextFor(customerId);
+		this.jdbc.update("INSERT INTO orders (id, customer_id, amount_cents, created_at) VALUES (?, ?, ?, ?)", id,
+				customerId, amountCents, Timestamp.from(now));
+		return new Order(id, customerId, amountCents, now);
+	}
+
+	/** One order by its ID, which carries its shard. */
+	@ReadOnly
+	public List<Order> order(@ShardKey(shardlineId = true) long orderId) {
+		return this.jdbc.query("SELECT id, customer_id, amount_cents, created_at FROM orders WHERE id = ?",
+				(rs, row) -> new Order(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getTimestamp(4).toInstant()),
+				orderId);
 	}
 
 	/** A customer's orders, from a replica of the customer's shard where there is one. */

@@ -54,6 +54,12 @@ public class ShopController {
 		return Map.of("order", order, "shard", this.routing.shardFor(customerId));
 	}
 
+	/** One order by its ID (the ID carries its shard). */
+	@GetMapping("/orders/{orderId}")
+	public List<Order> order(@PathVariable long orderId) {
+		return this.orders.order(orderId);
+	}
+
 	/** A customer's orders and the shard that holds them. */
 	@GetMapping("/customers/{customerId}/orders")
 	public Map<String, Object> ordersOf(@PathVariable long customerId) {

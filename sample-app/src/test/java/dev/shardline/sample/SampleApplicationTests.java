@@ -33,6 +33,8 @@ class SampleApplicationTests {
 	@Autowired
 	ShardRouting routing;
 
+	private final tools.jackson.databind.json.JsonMapper mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+
 	@Test
 	void healthIsUp() throws Exception {
 		this.mvc.perform(get("/actuator/health")).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("UP"));
@@ -66,13 +68,57 @@ class SampleApplicationTests {
 		}
 	}
 
+	@Test
+	void revenueReportSumsEveryShardAndOrdersAreFoundByTheirId() throws Exception {
+		long onShard0 = firstCustomerOn("shard-0", 3_000);
+		long onShard1 = firstCustomerOn("shard-1", 3_000);
+		long before = this.mapper.readTree(this.mvc.perform(get("/reports/revenue")).andReturn().getResponse().getContentAsString())
+			.path("totalCents")
+			.asLong();
+		String placed = this.mvc.perform(post("/customers/" + onShard0 + "/orders").param("amountCents", "700"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		this.mvc.perform(post("/customers/" + onShard1 + "/orders").param("amountCents", "300"));
+		this.mvc.perform(get("/reports/revenue"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.totalCents").value(before + 1000))
+			.andExpect(jsonPath("$.perShard['shard-0']").exists())
+			.andExpect(jsonPath("$.perShard['shard-1']").exists());
+		long orderId = this.mapper.readTree(placed).path("order").path("id").asLong();
+		this.mvc.perform(get("/orders/" + orderId))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[0].amountCents").value(700));
+	}
+
+	@Test
+	void aCustomerMovesToAnotherShardWithItsOrders() throws Exception {
+		long customer = firstCustomerOn("shard-0", 5_000);
+		this.mvc.perform(post("/customers/" + customer + "/orders").param("amountCents", "111"));
+		this.mvc.perform(post("/customers/" + customer + "/orders").param("amountCents", "222"));
+		this.mvc.perform(post("/admin/customers/" + customer + "/move").param("shard", "shard-1"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.from").value("shard-0"))
+			.andExpect(jsonPath("$.to").value("shard-1"));
+		this.mvc.perform(get("/admin/customers/" + customer)).andExpect(jsonPath("$.shard").value("shard-1"));
+		this.mvc.perform(get("/customers/" + customer + "/orders"))
+			.andExpect(jsonPath("$.shard").value("shard-1"))
+			.andExpect(jsonPath("$.orders.length()").value(2));
+		assertThat(countOrders("shard1", customer)).isEqualTo(2);
+		assertThat(countOrders("shard0", customer)).isZero();
+	}
+
 	private long firstCustomerOn(String shard) {
-		for (long customer = 1_000; customer < 2_000; customer++) {
+		return firstCustomerOn(shard, 1_000);
+	}
+
+	private long firstCustomerOn(String shard, long from) {
+		for (long customer = from; customer < from + 1_000; customer++) {
 			if (this.routing.shardFor(customer).equals(shard)) {
 				return customer;
 			}
 		}
-		throw new AssertionError("no customer in 1000..1999 routes to " + shard);
+		throw new AssertionError("no customer from " + from + " on routes to " + shard);
 	}
 
 	private static int countOrders(String database, long customer) throws Exception {
