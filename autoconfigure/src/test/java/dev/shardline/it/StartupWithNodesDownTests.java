@@ -30,8 +30,12 @@ class StartupWithNodesDownTests {
 		// Schema initialization needs every primary, so this test creates the table itself.
 		try (java.sql.Connection connection = shard(topology, "shard-0").primary().openConnection();
 				java.sql.Statement statement = connection.createStatement()) {
-			statement.execute(new String(getClass().getResourceAsStream("/it-schema.sql").readAllBytes(),
-					java.nio.charset.StandardCharsets.UTF_8));
+			for (String ddl : new String(getClass().getResourceAsStream("/it-schema.sql").readAllBytes(),
+					java.nio.charset.StandardCharsets.UTF_8).split(";")) {
+				if (!ddl.isBlank()) {
+					statement.execute(ddl);
+				}
+			}
 		}
 		catch (java.sql.SQLException ex) {
 			throw new IllegalStateException(ex);

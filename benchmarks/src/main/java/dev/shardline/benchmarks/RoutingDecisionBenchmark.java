@@ -1,7 +1,11 @@
 package dev.shardline.benchmarks;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.shardline.annotation.ReadOnly;
@@ -24,6 +28,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -37,6 +42,8 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
  * The whole routing decision as a call pays it: the AOP interceptor, key extraction, ring
  * look-up, and the data source's look-up key resolution (the node choice), against the same
  * call without Shardline's advice. No connection is taken: this isolates Shardline's cost.
+ * By shard count (each shard a primary and a replica), to show the decision does not grow
+ * with it beyond the ring look-up.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,7 +53,12 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 @Fork(1)
 public class RoutingDecisionBenchmark {
 
+	@Param({ "2", "16", "256", "1024" })
+	public int shards;
+
 	private Topology topology;
+
+	private ScheduledExecutorService housekeeping;
 
 	private Repository routed;
 
@@ -58,11 +70,17 @@ public class RoutingDecisionBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.topology = Topology.create(List.of(shard("shard-0"), shard("shard-1")), "shard-0", (config) -> {
-		});
-		ShardRouter router = new ShardRouter(this.topology,
-				new RingShardingStrategy(new HashRing(Map.of("shard-0", 1, "shard-1", 1))), List.of(), false, false,
-				RouteListener.NONE);
+		List<ShardSpec> specs = new ArrayList<>();
+		Map<String, Integer> weights = new LinkedHashMap<>();
+		for (int i = 0; i < this.shards; i++) {
+			specs.add(shard("shard-" + i));
+			weights.put("shard-" + i, 1);
+		}
+		// One housekeeping thread for all pools: at 1,024 shards one each would be 2,048 threads.
+		this.housekeeping = Executors.newSingleThreadScheduledExecutor();
+		this.topology = Topology.create(specs, "shard-0", (config) -> config.setScheduledExecutor(this.housekeeping));
+		ShardRouter router = new ShardRouter(this.topology, new RingShardingStrategy(new HashRing(weights)), List.of(),
+				false, false, RouteListener.NONE);
 		// As the replication monitor leaves healthy replicas: up, fresh.
 		for (dev.shardline.topology.ShardNode node : this.topology.nodes()) {
 			node.health().lag(0, System.currentTimeMillis(), Long.MAX_VALUE);
@@ -95,6 +113,7 @@ public class RoutingDecisionBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		this.topology.close();
+		this.housekeeping.shutdownNow();
 	}
 
 	/** A keyed read through Shardline's advice, resolving the node as a connection fetch would. */
