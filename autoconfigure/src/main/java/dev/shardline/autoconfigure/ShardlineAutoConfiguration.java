@@ -231,26 +231,47 @@ public final class ShardlineAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "shutdown")
-	java.util.concurrent.ExecutorService shardlineScatterExecutor(Topology topology, ShardlineProperties properties) {
+	ScatterThreads shardlineScatterThreads(Topology topology, ShardlineProperties properties) {
 		Integer configured = properties.getScatter().getThreads();
-		int threads = (configured != null) ? configured : Math.max(4, 2 * topology.shards().size());
-		java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
-		// Bounded threads and queue: a burst of scatters waits for threads rather than creating them.
-		return new java.util.concurrent.ThreadPoolExecutor(threads, threads, 60, java.util.concurrent.TimeUnit.SECONDS,
-				new java.util.concurrent.LinkedBlockingQueue<>(10_000), (runnable) -> {
-					Thread thread = new Thread(runnable, "shardline-scatter-" + counter.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
+		return new ScatterThreads((configured != null) ? configured : Math.max(4, 2 * topology.shards().size()));
 	}
 
 	@Bean
 	ShardTemplate shardTemplate(ShardRouting routing, Topology topology, ShardlineProperties properties,
-			@org.springframework.beans.factory.annotation.Qualifier("shardlineScatterExecutor") java.util.concurrent.ExecutorService executor,
-			ObjectProvider<ScatterListener> listeners) {
+			ScatterThreads threads, ObjectProvider<ScatterListener> listeners) {
 		List<ScatterListener> all = listeners.orderedStream().toList();
 		ScatterListener listener = (shards, nanos, failed) -> all.forEach((l) -> l.completed(shards, nanos, failed));
-		return new ShardTemplate(routing, topology, executor, properties.getScatter().getTimeout(), listener);
+		return new ShardTemplate(routing, topology, threads.executor(), properties.getScatter().getTimeout(), listener);
+	}
+
+	/**
+	 * The scatter-gather threads. Deliberately not an {@code Executor} bean: one would make
+	 * Boot back off its application task executor (and @Async would lose its task decorator).
+	 */
+	static final class ScatterThreads {
+
+		private final java.util.concurrent.ThreadPoolExecutor executor;
+
+		ScatterThreads(int threads) {
+			java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+			// Bounded threads and queue: a burst of scatters waits for threads rather than creating them.
+			this.executor = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 60,
+					java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000),
+					(runnable) -> {
+						Thread thread = new Thread(runnable, "shardline-scatter-" + counter.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+		}
+
+		java.util.concurrent.Executor executor() {
+			return this.executor;
+		}
+
+		void shutdown() {
+			this.executor.shutdown();
+		}
+
 	}
 
 	@Bean
