@@ -1,6 +1,7 @@
 package dev.shardline.routing;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -51,11 +52,20 @@ class RouteResolutionAllocationTests {
 		for (int round = 0; round < 3; round++) {
 			sink += resolve(keys, 20_000);
 		}
-		long before = threads.getCurrentThreadAllocatedBytes();
-		sink += resolve(keys, 100_000);
-		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+		// Any per-call allocation shows as at least 16 B x 100,000 = 1.6 MB in every round. The JVM
+		// itself may put a few hundred bytes on this thread once (a deoptimisation, a lazily
+		// linked path), so the best of five rounds must be exactly zero.
+		long[] rounds = new long[5];
+		long best = Long.MAX_VALUE;
+		for (int round = 0; round < rounds.length && best != 0; round++) {
+			long before = threads.getCurrentThreadAllocatedBytes();
+			sink += resolve(keys, 100_000);
+			rounds[round] = threads.getCurrentThreadAllocatedBytes() - before;
+			best = Math.min(best, rounds[round]);
+		}
 		assertThat(sink).isPositive();
-		assertThat(allocated).as("bytes allocated by 100,000 route resolutions").isZero();
+		assertThat(best).as("bytes allocated by 100,000 route resolutions, best of %s", Arrays.toString(rounds))
+			.isZero();
 	}
 
 	private long resolve(Long[] keys, int count) {
