@@ -1,17 +1,23 @@
 package dev.shardline.routing;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 
-import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
 /**
  * The application's one {@code DataSource}. It hands out connection handles that fetch the
  * physical connection only when the first statement needs it, so the route the interceptor
  * set up (and, in a transaction, the first keyed call) decides the node.
  */
-public class ShardlineDataSource extends LazyConnectionDataSourceProxy {
+public class ShardlineDataSource extends DelegatingDataSource {
 
 	private final ShardRoutingDataSource routingDataSource;
+
+	private final boolean defaultAutoCommit;
+
+	private final int defaultTransactionIsolation;
 
 	/**
 	 * Creates the data source.
@@ -21,11 +27,29 @@ public class ShardlineDataSource extends LazyConnectionDataSourceProxy {
 	 */
 	public ShardlineDataSource(ShardRoutingDataSource routingDataSource, boolean defaultAutoCommit,
 			int defaultTransactionIsolation) {
-		// Known defaults: otherwise the proxy would fetch a connection to learn them.
-		setDefaultAutoCommit(defaultAutoCommit);
-		setDefaultTransactionIsolation(defaultTransactionIsolation);
-		setTargetDataSource(routingDataSource);
+		// Known defaults: otherwise a handle would have to fetch a connection to learn them.
+		super(routingDataSource);
 		this.routingDataSource = routingDataSource;
+		this.defaultAutoCommit = defaultAutoCommit;
+		this.defaultTransactionIsolation = defaultTransactionIsolation;
+	}
+
+	/**
+	 * A lazy connection handle: the physical connection is fetched, on the node the route in
+	 * place then resolves to, when the first statement needs it. The handle implements
+	 * Spring's {@code ConnectionProxy}.
+	 */
+	@Override
+	public Connection getConnection() throws SQLException {
+		return new LazyConnection(this.routingDataSource, this.defaultAutoCommit, this.defaultTransactionIsolation);
+	}
+
+	/**
+	 * Not supported: credentials come from {@code shardline.shards.*}.
+	 */
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		return this.routingDataSource.getConnection(username, password);
 	}
 
 	/**
@@ -34,17 +58,17 @@ public class ShardlineDataSource extends LazyConnectionDataSourceProxy {
 	 * health contributor reports every node from the monitor's state instead.
 	 */
 	@Override
-	public boolean isWrapperFor(Class<?> type) throws java.sql.SQLException {
-		if (org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource.class.isAssignableFrom(type)) {
+	public boolean isWrapperFor(Class<?> type) throws SQLException {
+		if (AbstractRoutingDataSource.class.isAssignableFrom(type)) {
 			return false;
 		}
 		return super.isWrapperFor(type);
 	}
 
 	@Override
-	public <T> T unwrap(Class<T> type) throws java.sql.SQLException {
-		if (org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource.class.isAssignableFrom(type)) {
-			throw new java.sql.SQLException("Shardline's routing data source is not exposed; use ShardlineDataSource");
+	public <T> T unwrap(Class<T> type) throws SQLException {
+		if (AbstractRoutingDataSource.class.isAssignableFrom(type)) {
+			throw new SQLException("Shardline's routing data source is not exposed; use ShardlineDataSource");
 		}
 		return super.unwrap(type);
 	}

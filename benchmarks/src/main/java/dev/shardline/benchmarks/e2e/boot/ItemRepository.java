@@ -5,12 +5,12 @@ import dev.shardline.annotation.ShardKey;
 import dev.shardline.benchmarks.e2e.Workload;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The annotated bean, as users write one: each method is one unit of routed work.
  */
-@Repository
+@Component
 public class ItemRepository {
 
 	private final JdbcTemplate jdbc;
