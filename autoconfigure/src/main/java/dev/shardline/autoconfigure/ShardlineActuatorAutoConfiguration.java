@@ -93,9 +93,10 @@ public final class ShardlineActuatorAutoConfiguration {
 	static class RouteObservationConfiguration {
 
 		@Bean
-		MdcRouteObserver shardlineRouteObserver(ShardRouter router,
+		MdcRouteObserver shardlineRouteObserver(ShardRouter router, ShardlineProperties properties,
 				ObjectProvider<io.micrometer.observation.ObservationRegistry> observations) {
-			MdcRouteObserver observer = new MdcRouteObserver(observations.getIfAvailable());
+			MdcRouteObserver observer = new MdcRouteObserver(observations.getIfAvailable(),
+					properties.getObservability().isMdc());
 			router.setRouteObserver(observer);
 			return observer;
 		}

@@ -59,6 +59,9 @@ public class ShardlineProperties {
 	/** Shard-aware IDs. */
 	private final Id id = new Id();
 
+	/** Logs and traces. */
+	private final Observability observability = new Observability();
+
 	/** Scatter-gather. */
 	private final Scatter scatter = new Scatter();
 
@@ -138,6 +141,10 @@ public class ShardlineProperties {
 
 	public Scatter getScatter() {
 		return this.scatter;
+	}
+
+	public Observability getObservability() {
+		return this.observability;
 	}
 
 	public Map<String, String> getHikari() {
@@ -587,6 +594,26 @@ public class ShardlineProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/** Logs and traces. */
+	public static class Observability {
+
+		/**
+		 * Put the route (shard, node, role, reason) into the logging MDC while a routed call
+		 * runs. Costs four MDC entries per routed call; the current observation gets the same
+		 * key values either way.
+		 */
+		private boolean mdc = true;
+
+		public boolean isMdc() {
+			return this.mdc;
+		}
+
+		public void setMdc(boolean mdc) {
+			this.mdc = mdc;
 		}
 
 	}

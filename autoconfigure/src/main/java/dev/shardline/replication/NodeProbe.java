@@ -74,10 +74,6 @@ final class NodeProbe implements AutoCloseable {
 		}
 	}
 
-	int timeoutSeconds() {
-		return (int) Math.max(1, (this.timeout.toMillis() + 999) / 1000);
-	}
-
 	@Override
 	public void close() {
 		reset();

@@ -1,7 +1,5 @@
 package dev.shardline.routing;
 
-import java.util.List;
-
 import dev.shardline.topology.ShardNode;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -15,25 +13,44 @@ import org.slf4j.MDC;
  */
 public final class MdcRouteObserver implements RouteObserver {
 
-	private static final List<String> KEYS = List.of("shardline.shard", "shardline.node", "shardline.role",
-			"shardline.reason");
+	private static final String[] KEYS = { "shardline.shard", "shardline.node", "shardline.role",
+			"shardline.reason" };
 
 	private final ObservationRegistry observations;
+
+	private final boolean mdc;
+
+	/**
+	 * Creates the observer that writes the MDC and, with a registry, the current observation.
+	 * @param observations the observation registry, or null
+	 */
+	public MdcRouteObserver(ObservationRegistry observations) {
+		this(observations, true);
+	}
 
 	/**
 	 * Creates the observer.
 	 * @param observations the observation registry, or null
+	 * @param mdc whether to write the logging MDC ({@code shardline.observability.mdc})
 	 */
-	public MdcRouteObserver(ObservationRegistry observations) {
+	public MdcRouteObserver(ObservationRegistry observations, boolean mdc) {
 		this.observations = observations;
+		this.mdc = mdc;
+	}
+
+	/** Whether this observer writes the logging MDC. */
+	public boolean writesMdc() {
+		return this.mdc;
 	}
 
 	@Override
 	public void connectionRouted(ShardNode node, String role, RouteReason reason) {
-		MDC.put("shardline.shard", node.shard());
-		MDC.put("shardline.node", node.name());
-		MDC.put("shardline.role", role);
-		MDC.put("shardline.reason", reason.tag());
+		if (this.mdc) {
+			MDC.put(KEYS[0], node.shard());
+			MDC.put(KEYS[1], node.name());
+			MDC.put(KEYS[2], role);
+			MDC.put(KEYS[3], reason.tag());
+		}
 		if (this.observations != null) {
 			Observation current = this.observations.getCurrentObservation();
 			if (current != null) {
@@ -47,8 +64,11 @@ public final class MdcRouteObserver implements RouteObserver {
 
 	@Override
 	public void routeLeft() {
-		for (String key : KEYS) {
-			MDC.remove(key);
+		if (this.mdc) {
+			// An index loop: an iterator here was an allocation on every routed call.
+			for (int i = 0; i < KEYS.length; i++) {
+				MDC.remove(KEYS[i]);
+			}
 		}
 	}
 

@@ -190,6 +190,29 @@ class JdbcRoutingTests {
 	}
 
 	@Test
+	void withTheMdcSwitchedOffOnlyTheObservationGetsTheRoute() {
+		assertThat(this.context.getBean(dev.shardline.routing.MdcRouteObserver.class).writesMdc())
+			.as("shardline.observability.mdc defaults to true")
+			.isTrue();
+		io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
+		registry.observationConfig().observationHandler((context) -> true);
+		dev.shardline.routing.ShardRouter router = this.context.getBean(dev.shardline.routing.ShardRouter.class);
+		router.setRouteObserver(new dev.shardline.routing.MdcRouteObserver(registry, false));
+		try {
+			long customer = customerOn("shard-1");
+			io.micrometer.observation.Observation observation = io.micrometer.observation.Observation
+				.createNotStarted("http.server.requests", registry);
+			String mdc = observation.observe(() -> this.store.mdcAfterRead(customer));
+			assertThat(mdc).isEqualTo("null|null|null");
+			assertThat(observation.getContext().getHighCardinalityKeyValue("shardline.node").getValue())
+				.isEqualTo("shardline-shard-1-replica-0");
+		}
+		finally {
+			router.setRouteObserver(this.context.getBean(dev.shardline.routing.MdcRouteObserver.class));
+		}
+	}
+
+	@Test
 	void theRouteIsOnTheCurrentObservation() {
 		io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
 		registry.observationConfig().observationHandler((context) -> true);
