@@ -17,6 +17,14 @@ import dev.shardline.topology.Shard;
  */
 public final class ShardRouting {
 
+	// Call-site names for messages; the messages name the key themselves. Constants, because
+	// building "onShard(" + key + ")" on every call was an allocation per routed call.
+	private static final String ON_SHARD = "ShardRouting.onShard()";
+
+	private static final String ON_SHARDLINE_ID = "ShardRouting.onShardlineId()";
+
+	private static final String SHARD_FOR = "ShardRouting.shardFor()";
+
 	private final ShardRouter router;
 
 	/**
@@ -35,7 +43,7 @@ public final class ShardRouting {
 	public Route onShard(Object key) {
 		// Resolved now for a missing-key failure at the call site, and again on entry once the
 		// route knows whether it writes (a key being moved refuses writes).
-		Shard shard = this.router.shardFor(key, "ShardRouting.onShard(" + key + ")");
+		Shard shard = this.router.shardFor(key, ON_SHARD);
 		return new Route(shard, key, true);
 	}
 
@@ -45,7 +53,7 @@ public final class ShardRouting {
 	 * @return the route
 	 */
 	public Route onShardlineId(long id) {
-		return new Route(this.router.shardOfId(id, "ShardRouting.onShardlineId(" + id + ")"), id, false);
+		return new Route(this.router.shardOfId(id, ON_SHARDLINE_ID), id, false);
 	}
 
 	/**
@@ -72,7 +80,7 @@ public final class ShardRouting {
 	 * @return the shard's name
 	 */
 	public String shardFor(Object key) {
-		return this.router.shardFor(key, "ShardRouting.shardFor(" + key + ")").name();
+		return this.router.shardFor(key, SHARD_FOR).name();
 	}
 
 	/**
@@ -199,7 +207,7 @@ public final class ShardRouting {
 		private void enter() {
 			Shard shard = this.shard;
 			if (this.keyed && this.key != null && !this.readOnly) {
-				shard = ShardRouting.this.router.shardFor(this.key, "ShardRouting.onShard(" + this.key + ")", true);
+				shard = ShardRouting.this.router.shardFor(this.key, ON_SHARD, true);
 			}
 			ShardRouting.this.router.enter(shard, this.readOnly, this.group, this.freshTransaction, this.key,
 					"ShardRouting");
