@@ -122,6 +122,7 @@ final class ChildMain {
 					.with("p50Nanos", window.p50Nanos())
 					.with("p99Nanos", window.p99Nanos())
 					.with("cpuNanos", window.processCpuNanos())
+					.with("clientCpuNanos", window.clientCpuNanos())
 					.with("allocatedBytes", window.allocatedBytes())
 					.with("errors", window.errors().count())
 					.with("firstError", window.errors().first()));

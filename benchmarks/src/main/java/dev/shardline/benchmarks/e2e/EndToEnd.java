@@ -313,7 +313,8 @@ public final class EndToEnd {
 		double perOp = Math.max(1, ops);
 		Results.Window window = new Results.Window(system, threads, rep, workload, ops, seconds, ops / seconds,
 				number(result, "p50Nanos") / 1e3, number(result, "p99Nanos") / 1e3,
-				number(result, "cpuNanos") / 1e3 / perOp, number(result, "allocatedBytes") / perOp, errors, error,
+				number(result, "cpuNanos") / 1e3 / perOp, number(result, "clientCpuNanos") / 1e3 / perOp,
+				number(result, "allocatedBytes") / perOp, errors, error,
 				verdict.passed(), verdict.problems(), verdict.perNode());
 		log(String.format("t=%d rep %d %-12s %s %8.0f ops/s p50 %6.0f µs p99 %6.0f µs CPU %5.1f µs/op alloc %6.0f B/op "
 				+ "routing %s%s", threads, rep, system.id(), workload, window.throughput(), window.p50Micros(),
@@ -335,6 +336,7 @@ public final class EndToEnd {
 		values.put("p50Micros", window.p50Micros());
 		values.put("p99Micros", window.p99Micros());
 		values.put("cpuMicrosPerOp", window.cpuMicrosPerOp());
+		values.put("clientCpuMicrosPerOp", window.clientCpuMicrosPerOp());
 		values.put("allocBytesPerOp", window.allocBytesPerOp());
 		values.put("errors", window.errors());
 		values.put("ok", window.ok());

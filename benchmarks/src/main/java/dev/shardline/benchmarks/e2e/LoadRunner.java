@@ -93,6 +93,7 @@ final class LoadRunner implements AutoCloseable {
 		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 		long[] ids = allocationThreadIds();
 		long allocatedBefore = sum(threads.getThreadAllocatedBytes(ids));
+		long clientCpuBefore = sum(threads.getThreadCpuTime(ids));
 		long cpuBefore = os.getProcessCpuTime();
 		long start = System.nanoTime();
 		release(MEASURE);
@@ -100,6 +101,7 @@ final class LoadRunner implements AutoCloseable {
 		pause();
 		long elapsed = System.nanoTime() - start;
 		long cpu = os.getProcessCpuTime() - cpuBefore;
+		long clientCpu = sum(threads.getThreadCpuTime(ids)) - clientCpuBefore;
 		long allocated = sum(threads.getThreadAllocatedBytes(ids)) - allocatedBefore;
 		long ops = 0;
 		long[] byShard = new long[2];
@@ -119,7 +121,7 @@ final class LoadRunner implements AutoCloseable {
 		}
 		Arrays.sort(latencies);
 		return new Window(ops, elapsed, byShard, percentile(latencies, 0.50), percentile(latencies, 0.99), cpu,
-				allocated, errors());
+				clientCpu, allocated, errors());
 	}
 
 	private long[] allocationThreadIds() {
@@ -308,11 +310,12 @@ final class LoadRunner implements AutoCloseable {
 	 * @param p50Nanos median latency
 	 * @param p99Nanos 99th percentile latency
 	 * @param processCpuNanos the whole process's CPU time over the window
+	 * @param clientCpuNanos the CPU time of the client threads (and W5's executor threads) alone
 	 * @param allocatedBytes bytes allocated by the workers and helper threads
 	 * @param errors failed operations
 	 */
 	record Window(long ops, long elapsedNanos, long[] opsByShard, long p50Nanos, long p99Nanos, long processCpuNanos,
-			long allocatedBytes, Errors errors) {
+			long clientCpuNanos, long allocatedBytes, Errors errors) {
 	}
 
 }

@@ -133,9 +133,12 @@ public final class Report {
 		for (int threads : this.options.threads()) {
 			md.append(String.format(Locale.ROOT, "%n## %d client thread%s: ratio to the baseline of the same repetition%n%n",
 					threads, (threads == 1) ? "" : "s"));
-			md.append("median [min–max] across repetitions; throughput higher is better, the rest lower is better.\n\n");
-			md.append("| Workload | System | Throughput | p50 | p99 | CPU/op | Alloc/op (B) | Alloc Δ (B/op) | Routing |\n");
-			md.append("|---|---|---|---|---|---|---|---|---|\n");
+			md.append("median [min–max] across repetitions; throughput higher is better, the rest lower is better. "
+					+ "CPU/op is the whole client process (the target's measure); client-thread CPU/op is the calling "
+					+ "threads' own (diagnosis: no JIT, GC or background threads).\n\n");
+			md.append("| Workload | System | Throughput | p50 | p99 | CPU/op | Client-thread CPU/op | Alloc/op (B) "
+					+ "| Alloc Δ (B/op) | Routing |\n");
+			md.append("|---|---|---|---|---|---|---|---|---|---|\n");
 			for (Workload workload : this.options.workloads()) {
 				for (SystemKind system : this.options.systems()) {
 					if (system == SystemKind.BASELINE) {
@@ -165,13 +168,15 @@ public final class Report {
 	private String ratioRow(int threads, Workload workload, SystemKind system) {
 		String status = status(threads, workload, system);
 		if (!"ok".equals(status)) {
-			return String.format(Locale.ROOT, "| %s | %s | – | – | – | – | – | – | %s |%n", workload, system.id(), status);
+			return String.format(Locale.ROOT, "| %s | %s | – | – | – | – | – | – | – | %s |%n", workload, system.id(),
+					status);
 		}
-		return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | ok |%n", workload, system.id(),
+		return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | ok |%n", workload, system.id(),
 				ratio(threads, workload, system, Results.Window::throughput),
 				ratio(threads, workload, system, Results.Window::p50Micros),
 				ratio(threads, workload, system, Results.Window::p99Micros),
 				ratio(threads, workload, system, Results.Window::cpuMicrosPerOp),
+				ratio(threads, workload, system, Results.Window::clientCpuMicrosPerOp),
 				figure(windows(system, threads, workload), Results.Window::allocBytesPerOp, 0),
 				range(differences(threads, workload, system, Results.Window::allocBytesPerOp), 0));
 	}

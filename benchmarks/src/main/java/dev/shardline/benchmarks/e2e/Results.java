@@ -20,6 +20,8 @@ public final class Results {
 	 * @param p50Micros median latency
 	 * @param p99Micros 99th percentile latency
 	 * @param cpuMicrosPerOp the child process's CPU time per operation (all its threads)
+	 * @param clientCpuMicrosPerOp the client threads' own CPU time per operation (and, for W5,
+	 * the scatter executor's): diagnosis, without JIT, GC and background threads
 	 * @param allocBytesPerOp bytes allocated per operation by the client threads (and the
 	 * scatter executor's)
 	 * @param errors failed operations (warm-up and window)
@@ -29,7 +31,7 @@ public final class Results {
 	 * @param perNode the per-node statement counts
 	 */
 	public record Window(SystemKind system, int threads, int repetition, Workload workload, long ops, double seconds,
-			double throughput, double p50Micros, double p99Micros, double cpuMicrosPerOp, double allocBytesPerOp,
+			double throughput, double p50Micros, double p99Micros, double cpuMicrosPerOp, double clientCpuMicrosPerOp, double allocBytesPerOp,
 			long errors, String error, boolean routingPassed, String routingProblems, String perNode) {
 
 		/**

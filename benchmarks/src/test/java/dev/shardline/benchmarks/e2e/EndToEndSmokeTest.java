@@ -46,6 +46,7 @@ class EndToEndSmokeTest {
 					assertThat(window.p50Micros()).isPositive();
 					assertThat(window.p99Micros()).isGreaterThanOrEqualTo(window.p50Micros());
 					assertThat(window.cpuMicrosPerOp()).isPositive();
+					assertThat(window.clientCpuMicrosPerOp()).isPositive();
 					assertThat(window.allocBytesPerOp()).isPositive();
 				});
 			}
