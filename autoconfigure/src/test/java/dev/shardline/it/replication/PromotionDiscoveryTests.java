@@ -36,7 +36,10 @@ class PromotionDiscoveryTests {
 			OrderStore store = context.getBean(OrderStore.class);
 			assertThat(store.serverIdForWrite(1)).isEqualTo(oldPrimary.serverId());
 			topology.promote(shard, promoted);
-			await().atMost(Duration.ofSeconds(10)).until(() -> store.serverIdForWrite(1) == promoted.serverId());
+			// Until the monitor sees the promotion, writes fail fast on the demoted (read-only) node.
+			await().atMost(Duration.ofSeconds(10))
+				.ignoreException(ShardUnavailableException.class)
+				.until(() -> store.serverIdForWrite(1) == promoted.serverId());
 			store.insert(9_000_001L, 1);
 			dev.shardline.topology.Shard routed = context.getBean(Topology.class).shard("shard-0");
 			assertThat(routed.currentPrimary().name()).isEqualTo("shardline-shard-0-replica-0");
