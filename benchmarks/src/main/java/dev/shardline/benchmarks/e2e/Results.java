@@ -31,8 +31,8 @@ public final class Results {
 	 * @param perNode the per-node statement counts
 	 */
 	public record Window(SystemKind system, int threads, int repetition, Workload workload, long ops, double seconds,
-			double throughput, double p50Micros, double p99Micros, double cpuMicrosPerOp, double clientCpuMicrosPerOp, double allocBytesPerOp,
-			long errors, String error, boolean routingPassed, String routingProblems, String perNode) {
+			double throughput, double p50Micros, double p99Micros, double cpuMicrosPerOp, double clientCpuMicrosPerOp,
+			double allocBytesPerOp, long errors, String error, boolean routingPassed, String routingProblems, String perNode) {
 
 		/**
 		 * Whether the window counts: no errors and the routing check passed.
