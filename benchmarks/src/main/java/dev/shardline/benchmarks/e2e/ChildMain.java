@@ -20,8 +20,10 @@ import dev.shardline.benchmarks.e2e.plainboot.PlainBootClient;
 /**
  * A child JVM: starts one system, runs the workloads it is told to, and talks to the parent
  * in JSON lines: it reports each event on stdout and waits for the parent's word on stdin
- * before and after each measured window, while its workers are parked, so the parent can
- * read the servers' statement counters around exactly that window.
+ * before each step ({@code prewarm}, then per workload and slice {@code warm} and {@code go},
+ * finally {@code finish}). Its workers are parked between steps, so the parent can read the
+ * servers' statement counters around exactly one measured slice, and the other children's
+ * slices run while this one is idle.
  */
 final class ChildMain {
 
@@ -79,17 +81,24 @@ final class ChildMain {
 		int threads = this.options.threads().get(0);
 		return switch (system) {
 			case BASELINE -> new HikariClient(threads);
+			case BOOT_HIKARI -> new BootHikariClient(plainBoot(), new HikariClient(threads));
 			case ANNOTATED -> ShardlineClients.start(threads, false);
 			case PROGRAMMATIC -> ShardlineClients.start(threads, true);
-			case BOOT_PLAIN -> PlainBootClient.start(System.getProperty("bench.plain.url"),
-					System.getProperty("bench.plain.username"), System.getProperty("bench.plain.password"));
+			case BOOT_PLAIN -> plainBoot();
 		};
+	}
+
+	private static PlainBootClient plainBoot() {
+		return PlainBootClient.start(System.getProperty("bench.plain.url"), System.getProperty("bench.plain.username"),
+				System.getProperty("bench.plain.password"));
 	}
 
 	private void runWorkloads(BenchClient client, Keys keys) throws IOException {
 		int threads = this.options.threads().get(0);
 		boolean first = true;
 		try (LoadRunner runner = new LoadRunner(threads, client.helperThreads())) {
+			// Nothing runs until the parent says so: the other children may be starting up.
+			awaitParent("prewarm");
 			Map<Workload, LoadRunner.Errors> prewarmErrors = new EnumMap<>(Workload.class);
 			if (this.options.prewarmSeconds() > 0) {
 				for (Workload workload : this.options.workloads()) {
@@ -97,38 +106,89 @@ final class ChildMain {
 							runner.warmUp(operation(workload, client, keys), this.options.prewarmSeconds()));
 				}
 			}
+			emit(event("prewarmed"));
 			for (Workload workload : this.options.workloads()) {
-				LoadRunner.Errors warmupErrors = runner.warmUp(operation(workload, client, keys),
-						this.options.warmupSeconds());
+				LoadRunner.Operation operation = operation(workload, client, keys);
 				LoadRunner.Errors earlier = prewarmErrors.getOrDefault(workload, new LoadRunner.Errors(0, null));
-				Event ready = event("ready").with("workload", workload.name())
-					.with("warmupErrors", warmupErrors.count() + earlier.count())
-					.with("warmupError", (earlier.first() != null) ? earlier.first() : warmupErrors.first());
-				if (first) {
-					System.gc();
-					ready.with("heapAfterWarmupBytes",
-							ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-					first = false;
+				long warmupErrors = earlier.count();
+				String warmupError = earlier.first();
+				Totals totals = new Totals();
+				for (int slice = 0; slice < this.options.slices(); slice++) {
+					awaitParent("warm");
+					LoadRunner.Errors warm = runner.warmUp(operation,
+							(slice == 0) ? this.options.warmupSeconds() : this.options.rewarmSeconds());
+					warmupErrors += warm.count();
+					warmupError = (warmupError != null) ? warmupError : warm.first();
+					Event ready = event("ready").with("workload", workload.name())
+						.with("slice", slice)
+						.with("warmupErrors", warmupErrors)
+						.with("warmupError", warmupError);
+					if (first) {
+						System.gc();
+						ready.with("heapAfterWarmupBytes",
+								ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+						first = false;
+					}
+					emit(ready);
+					awaitParent("go");
+					LoadRunner.Window window = runner.measure(this.options.sliceSeconds(), slice == 0);
+					totals.add(window);
+					// every result is the workload's total so far; the parent keeps the last one
+					emit(event("result").with("workload", workload.name())
+						.with("slice", slice)
+						.with("threads", threads)
+						.with("ops", totals.ops)
+						.with("elapsedNanos", totals.elapsedNanos)
+						.with("opsShard0", totals.opsShard0)
+						.with("opsShard1", totals.opsShard1)
+						.with("p50Nanos", window.p50Nanos())
+						.with("p99Nanos", window.p99Nanos())
+						.with("cpuNanos", totals.cpuNanos)
+						.with("clientCpuNanos", totals.clientCpuNanos)
+						.with("allocatedBytes", totals.allocatedBytes)
+						.with("errors", totals.errors)
+						.with("firstError", totals.firstError));
 				}
-				emit(ready);
-				awaitParent("go");
-				LoadRunner.Window window = runner.measure(this.options.measureSeconds());
-				emit(event("result").with("workload", workload.name())
-					.with("threads", threads)
-					.with("ops", window.ops())
-					.with("elapsedNanos", window.elapsedNanos())
-					.with("opsShard0", window.opsByShard()[0])
-					.with("opsShard1", window.opsByShard()[1])
-					.with("p50Nanos", window.p50Nanos())
-					.with("p99Nanos", window.p99Nanos())
-					.with("cpuNanos", window.processCpuNanos())
-					.with("clientCpuNanos", window.clientCpuNanos())
-					.with("allocatedBytes", window.allocatedBytes())
-					.with("errors", window.errors().count())
-					.with("firstError", window.errors().first()));
-				awaitParent("next");
+			}
+			awaitParent("finish");
+		}
+	}
+
+	/** A workload's figures summed over its slices (percentiles come from the runner). */
+	private static final class Totals {
+
+		long ops;
+
+		long elapsedNanos;
+
+		long opsShard0;
+
+		long opsShard1;
+
+		long cpuNanos;
+
+		long clientCpuNanos;
+
+		long allocatedBytes;
+
+		long errors;
+
+		String firstError;
+
+		void add(LoadRunner.Window window) {
+			this.ops += window.ops();
+			this.elapsedNanos += window.elapsedNanos();
+			this.opsShard0 += window.opsByShard()[0];
+			this.opsShard1 += window.opsByShard()[1];
+			this.cpuNanos += window.processCpuNanos();
+			this.clientCpuNanos += window.clientCpuNanos();
+			this.allocatedBytes += window.allocatedBytes();
+			this.errors += window.errors().count();
+			if (this.firstError == null) {
+				this.firstError = window.errors().first();
 			}
 		}
+
 	}
 
 	private LoadRunner.Operation operation(Workload workload, BenchClient client, Keys keys) {
@@ -208,6 +268,7 @@ final class ChildMain {
 		List<String> arguments = new ArrayList<>(List.of("--child", "--system", system.id(), "--threads",
 				Integer.toString(threads), "--prewarm", Double.toString(options.prewarmSeconds()), "--warmup",
 				Double.toString(options.warmupSeconds()), "--measure", Double.toString(options.measureSeconds()),
+				"--slices", Integer.toString(options.slices()), "--rewarm", Double.toString(options.rewarmSeconds()),
 				"--id-base", Long.toString(idBase)));
 		if (!workloads.isEmpty()) {
 			arguments.add("--workloads");

@@ -129,11 +129,10 @@ public final class EndToEnd {
 			try (ServerCounters counters = new ServerCounters(topology)) {
 				for (int threads : this.options.threads()) {
 					for (int rep = 1; rep <= this.options.repetitions(); rep++) {
-						for (SystemKind system : this.options.systems()) {
-							runChild(system, threads, rep, topology, counters);
-						}
+						runRepetition(threads, rep, topology, counters);
 						if (this.options.startupReference()) {
-							runChild(SystemKind.BOOT_PLAIN, threads, rep, topology, counters);
+							Child reference = startChild(SystemKind.BOOT_PLAIN, threads, rep, topology);
+							reference.finish();
 						}
 					}
 				}
@@ -236,8 +235,43 @@ public final class EndToEnd {
 		log("Seeded " + keys.all.length + " rows (" + keys.shard0.length + " on shard-0), replicas caught up");
 	}
 
-	private void runChild(SystemKind system, int threads, int rep, MySqlTopology topology, ServerCounters counters)
+	/**
+	 * One repetition: every system's child started one after the other (so each startup runs
+	 * alone), then, workload by workload, the children take turns slice by slice, the first
+	 * turn rotating, so every system's measured time sits within seconds of the baseline's.
+	 */
+	private void runRepetition(int threads, int rep, MySqlTopology topology, ServerCounters counters)
 			throws Exception {
+		List<Child> children = new ArrayList<>();
+		try {
+			for (SystemKind system : this.options.systems()) {
+				children.add(startChild(system, threads, rep, topology));
+			}
+			for (Child child : children) {
+				child.prewarm();
+			}
+			for (Workload workload : this.options.workloads()) {
+				for (int slice = 0; slice < this.options.slices(); slice++) {
+					int monitors = (int) children.stream().filter(Child::alive).filter((c) -> c.system.shardline()).count();
+					for (int turn = 0; turn < children.size(); turn++) {
+						Child child = children.get((turn + slice) % children.size());
+						child.slice(workload, slice, monitors, counters);
+					}
+				}
+				for (Child child : children) {
+					child.reportWindow(workload, topology);
+				}
+			}
+			for (Child child : children) {
+				child.finish();
+			}
+		}
+		finally {
+			children.forEach(Child::destroy);
+		}
+	}
+
+	private Child startChild(SystemKind system, int threads, int rep, MySqlTopology topology) throws IOException {
 		this.report.loadAverage(loadAverage());
 		long idBase = ++this.childCount * 1_000_000_000L;
 		List<Workload> workloads = (system == SystemKind.BOOT_PLAIN) ? List.of() : this.options.workloads();
@@ -255,61 +289,208 @@ public final class EndToEnd {
 		childProperties(system, topology).forEach((key, value) -> command.add("-D" + key + "=" + value));
 		command.add(EndToEnd.class.getName());
 		command.addAll(ChildMain.arguments(system, threads, this.options, workloads, idBase));
-		Path log = this.logs.resolve(name + ".log");
-		Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-		RUNNING.add(process);
-		long startupMillis = -1;
-		long heap = -1;
-		String failure = null;
-		String where = String.format("t=%d rep %d %-12s", threads, rep, system.id());
-		try (Writer toChild = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
-			BlockingQueue<String> lines = readLines(process.getInputStream());
-			Map<String, Object> started = expect(lines, "started", 180, process, log);
-			startupMillis = ((Number) started.get("startupMs")).longValue();
-			log(String.format("%s started, first query after %d ms", where, startupMillis));
-			for (Workload workload : workloads) {
-				long timeout = (long) (this.options.warmupSeconds()
-						+ this.options.prewarmSeconds() * this.options.workloads().size()) + 120;
-				Map<String, Object> ready = expect(lines, "ready", timeout, process, log);
-				if (ready.get("heapAfterWarmupBytes") != null) {
-					heap = ((Number) ready.get("heapAfterWarmupBytes")).longValue();
+		Child child = new Child(system, threads, rep, this.logs.resolve(name + ".log"), command);
+		child.awaitStarted();
+		return child;
+	}
+
+	/** One child JVM of a repetition, driven step by step; a failure ends only this child. */
+	private final class Child {
+
+		final SystemKind system;
+
+		private final int threads;
+
+		private final int rep;
+
+		private final Path log;
+
+		private final Process process;
+
+		private final Writer toChild;
+
+		private final BlockingQueue<String> lines;
+
+		private final String where;
+
+		private long startupMillis = -1;
+
+		private long heap = -1;
+
+		private String failure;
+
+		private boolean recorded;
+
+		private long[][] delta;
+
+		private long allowance;
+
+		private Map<String, Object> ready;
+
+		private Map<String, Object> result;
+
+		Child(SystemKind system, int threads, int rep, Path log, List<String> command) throws IOException {
+			this.system = system;
+			this.threads = threads;
+			this.rep = rep;
+			this.log = log;
+			this.where = String.format("t=%d rep %d %-12s", threads, rep, system.id());
+			this.process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+			RUNNING.add(this.process);
+			this.toChild = new OutputStreamWriter(this.process.getOutputStream(), StandardCharsets.UTF_8);
+			this.lines = readLines(this.process.getInputStream());
+		}
+
+		boolean alive() {
+			return this.failure == null;
+		}
+
+		void awaitStarted() {
+			step(() -> {
+				Map<String, Object> started = expect("started", 180);
+				this.startupMillis = ((Number) started.get("startupMs")).longValue();
+				log(String.format("%s started, first query after %d ms", this.where, this.startupMillis));
+			});
+		}
+
+		void prewarm() {
+			step(() -> {
+				send("prewarm");
+				expect("prewarmed", (long) (EndToEnd.this.options.prewarmSeconds()
+						* EndToEnd.this.options.workloads().size()) + 120);
+			});
+		}
+
+		void slice(Workload workload, int slice, int monitors, ServerCounters counters) {
+			step(() -> {
+				if (slice == 0) {
+					this.delta = null;
+					this.allowance = 0;
+					this.result = null;
 				}
-				long warmupErrors = ((Number) ready.get("warmupErrors")).longValue();
+				send("warm");
+				this.ready = expect("ready", (long) EndToEnd.this.options.warmupSeconds() + 120);
+				if (this.ready.get("heapAfterWarmupBytes") != null) {
+					this.heap = ((Number) this.ready.get("heapAfterWarmupBytes")).longValue();
+				}
 				long[][] before = counters.read();
-				send(toChild, "go");
-				Map<String, Object> result = expect(lines, "result", (long) this.options.measureSeconds() + 120,
-						process, log);
+				send("go");
+				this.result = expect("result", (long) EndToEnd.this.options.sliceSeconds() + 120);
 				long[][] after = counters.read();
-				send(toChild, "next");
-				this.report.add(window(system, threads, rep, workload, warmupErrors, (String) ready.get("warmupError"),
-						result, counters.delta(before, after), topology));
-			}
-			expect(lines, "done", 60, process, log);
-			if (!process.waitFor(30, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("did not exit after its last window");
+				this.delta = add(this.delta, counters.delta(before, after));
+				this.allowance += RoutingCheck.allowance(EndToEnd.this.options.sliceSeconds(), monitors);
+			});
+		}
+
+		void reportWindow(Workload workload, MySqlTopology topology) {
+			if (alive() && this.result != null) {
+				EndToEnd.this.report.add(window(this.system, this.threads, this.rep, workload,
+						((Number) this.ready.get("warmupErrors")).longValue(), (String) this.ready.get("warmupError"),
+						this.result, this.delta, this.allowance, topology));
 			}
 		}
-		catch (ChildFailure ex) {
-			failure = ex.getMessage();
-			log(where + " FAILED: " + failure);
+
+		void finish() {
+			step(() -> {
+				if (this.system != SystemKind.BOOT_PLAIN) {
+					send("finish");
+				}
+				expect("done", 60);
+				if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+					throw new ChildFailure("did not exit after its last window");
+				}
+			});
+			record();
 		}
-		finally {
-			if (process.isAlive()) {
-				process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+		void destroy() {
+			if (this.process.isAlive()) {
+				this.process.destroyForcibly();
+				try {
+					this.process.waitFor(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 			}
-			RUNNING.remove(process);
+			RUNNING.remove(this.process);
+			record();
 		}
-		this.report.add(new Results.Child(system, threads, rep, startupMillis, heap, failure));
+
+		private void record() {
+			if (!this.recorded) {
+				this.recorded = true;
+				EndToEnd.this.report.add(new Results.Child(this.system, this.threads, this.rep, this.startupMillis,
+						this.heap, this.failure));
+			}
+		}
+
+		/** Runs one step unless the child already failed; a failure is logged and kept. */
+		private void step(Step step) {
+			if (!alive()) {
+				return;
+			}
+			try {
+				step.run();
+			}
+			catch (ChildFailure ex) {
+				this.failure = ex.getMessage();
+				log(this.where + " FAILED: " + this.failure);
+				this.process.destroyForcibly();
+			}
+			catch (IOException ex) {
+				this.failure = "lost the child's pipe: " + ex;
+				log(this.where + " FAILED: " + this.failure);
+				this.process.destroyForcibly();
+			}
+			catch (SQLException ex) {
+				// the servers' counters are unreadable: no window can be checked any more
+				throw new IllegalStateException("A node stopped answering: " + ex.getMessage(), ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted", ex);
+			}
+		}
+
+		private Map<String, Object> expect(String event, long timeoutSeconds) throws InterruptedException {
+			return EndToEnd.expect(this.lines, event, timeoutSeconds, this.process, this.log);
+		}
+
+		private void send(String word) throws IOException {
+			EndToEnd.send(this.toChild, word);
+		}
+
+	}
+
+	/** A step of the conversation with a child. */
+	@FunctionalInterface
+	private interface Step {
+
+		void run() throws IOException, InterruptedException, SQLException;
+
+	}
+
+	private static long[][] add(long[][] sum, long[][] delta) {
+		if (sum == null) {
+			return delta;
+		}
+		for (int n = 0; n < sum.length; n++) {
+			for (int c = 0; c < sum[n].length; c++) {
+				sum[n][c] += delta[n][c];
+			}
+		}
+		return sum;
 	}
 
 	private Results.Window window(SystemKind system, int threads, int rep, Workload workload, long warmupErrors,
-			String warmupError, Map<String, Object> result, long[][] delta, MySqlTopology topology) {
+			String warmupError, Map<String, Object> result, long[][] delta, long allowance, MySqlTopology topology) {
 		long ops = number(result, "ops");
 		double seconds = number(result, "elapsedNanos") / 1e9;
 		long errors = number(result, "errors") + warmupErrors;
 		String error = (result.get("firstError") != null) ? (String) result.get("firstError") : warmupError;
 		RoutingCheck.Verdict verdict = RoutingCheck.check(workload, ops, number(result, "opsShard0"),
-				number(result, "opsShard1"), delta, topology, seconds);
+				number(result, "opsShard1"), delta, topology, allowance);
 		double perOp = Math.max(1, ops);
 		Results.Window window = new Results.Window(system, threads, rep, workload, ops, seconds, ops / seconds,
 				number(result, "p50Nanos") / 1e3, number(result, "p99Nanos") / 1e3,
@@ -361,13 +542,14 @@ public final class EndToEnd {
 
 	private static Map<String, String> childProperties(SystemKind system, MySqlTopology topology) {
 		Map<String, String> properties = new LinkedHashMap<>();
-		if (system == SystemKind.BOOT_PLAIN) {
-			// no shardline.* at all: Shardline stays inactive, Boot configures its own pool
+		if (system == SystemKind.BOOT_PLAIN || system == SystemKind.BOOT_HIKARI) {
+			// shardline.enabled=false in the application: Boot configures its own pool
 			properties.put("bench.plain.url", topology.shard(0).primary().jdbcUrl());
 			properties.put("bench.plain.username", topology.appUser());
 			properties.put("bench.plain.password", topology.appPassword());
 		}
-		else {
+		if (system != SystemKind.BOOT_PLAIN) {
+			// the nodes, for Shardline and for the baseline's own pools
 			properties.putAll(topology.shardlineProperties());
 		}
 		return properties;

@@ -79,11 +79,17 @@ final class LoadRunner implements AutoCloseable {
 	/**
 	 * Runs one measured window and parks the workers.
 	 * @param seconds how long
-	 * @return the window's figures
+	 * @param firstSlice whether this window starts a workload's measurement; later slices of
+	 * the same workload add their latency samples to the earlier ones', so the percentiles
+	 * cover every slice so far
+	 * @return the window's figures (percentiles over every slice so far, the rest this slice's)
 	 */
-	Window measure(double seconds) {
+	Window measure(double seconds, boolean firstSlice) {
 		for (Worker worker : this.workers) {
 			worker.resetCounters();
+			if (firstSlice) {
+				worker.samples = 0;
+			}
 			if (worker.latencies == null) {
 				// allocated here, after the heap figure and outside the workers' allocation count
 				worker.latencies = new long[LATENCY_CAPACITY];
@@ -110,12 +116,12 @@ final class LoadRunner implements AutoCloseable {
 			ops += worker.ops;
 			byShard[0] += worker.byShard[0];
 			byShard[1] += worker.byShard[1];
-			samples += (int) Math.min(worker.ops, LATENCY_CAPACITY);
+			samples += (int) Math.min(worker.samples, LATENCY_CAPACITY);
 		}
 		long[] latencies = new long[samples];
 		int at = 0;
 		for (Worker worker : this.workers) {
-			int n = (int) Math.min(worker.ops, LATENCY_CAPACITY);
+			int n = (int) Math.min(worker.samples, LATENCY_CAPACITY);
 			System.arraycopy(worker.latencies, 0, latencies, at, n);
 			at += n;
 		}
@@ -218,6 +224,9 @@ final class LoadRunner implements AutoCloseable {
 
 		long ops;
 
+		/** Latency samples taken since the workload's first measured slice. */
+		long samples;
+
 		final long[] byShard = new long[2];
 
 		long errors;
@@ -269,7 +278,7 @@ final class LoadRunner implements AutoCloseable {
 				}
 				long took = System.nanoTime() - start;
 				if (current == MEASURE) {
-					this.latencies[(int) (this.ops % LATENCY_CAPACITY)] = took;
+					this.latencies[(int) (this.samples++ % LATENCY_CAPACITY)] = took;
 					this.ops++;
 					if (shard >= 0) {
 						this.byShard[shard]++;

@@ -18,8 +18,12 @@ import java.util.List;
  * @param repetitions repetitions per thread count
  * @param prewarmSeconds a child's first pass over every workload, before the first warm-up, so
  * the JIT has seen all code paths before anything is measured
- * @param warmupSeconds warm-up before each measured window
- * @param measureSeconds length of each measured window
+ * @param warmupSeconds warm-up before a workload's first measured slice
+ * @param measureSeconds measured time per system, workload and repetition, split into slices
+ * @param slices how many slices the measured time is split into; the live children take turns
+ * slice by slice, so every system's slices sit within seconds of the baseline's
+ * @param rewarmSeconds unmeasured load just before each later slice, so a child that sat idle
+ * while the others ran starts its slice with warm caches
  * @param startupReference also start a plain Spring Boot application per repetition, for startup
  * @param idBase a child's base for inserted ids
  * @param output where the results and the report are written
@@ -30,19 +34,23 @@ import java.util.List;
  */
 public record Options(boolean child, SystemKind system, List<SystemKind> systems, List<Integer> threads,
 		List<Workload> workloads, int repetitions, double prewarmSeconds, double warmupSeconds, double measureSeconds,
-		boolean startupReference, long idBase, Path output, boolean smoke, boolean jfr, boolean breakdown,
+		int slices, double rewarmSeconds, boolean startupReference, long idBase, Path output, boolean smoke, boolean jfr, boolean breakdown,
 		List<String> childJvmArguments) {
 
 	static final String USAGE = """
 			Usage: java -cp benchmarks.jar dev.shardline.benchmarks.e2e.EndToEnd [options]
-			  --smoke               1 repetition, 1 thread, 0.5 s warm-up + 1 s windows, all workloads
+			  --smoke               1 repetition, 1 thread, 0.5 s warm-up + 2 x 0.5 s slices, all workloads
 			  --reps N              repetitions (default 5)
 			  --threads 1,8         client thread counts (default 1,8)
-			  --prewarm S           seconds per workload of a first pass in each child (default 1)
-			  --warmup S            warm-up seconds before each window (default 3)
-			  --measure S           measured window seconds (default 5)
+			  --prewarm S           seconds per workload of a first pass in each child (default 2)
+			  --warmup S            warm-up seconds before a workload's first slice (default 3)
+			  --measure S           measured seconds per system, workload and repetition (default 5)
+			  --slices N            slices the measured seconds are split into, systems taking
+			                        turns slice by slice (default 5)
+			  --rewarm S            unmeasured seconds before each later slice (default 0.5)
 			  --workloads W1,...    workloads (default all; W5 only when the scatter API exists)
-			  --systems a,b         hikari,annotated,programmatic (default all three)
+			  --systems a,b         hikari,boot-hikari,annotated,programmatic (default all four;
+			                        the baseline hikari always runs)
 			  --baseline-last       run the baseline last in each repetition (checks for order effects)
 			  --no-startup-reference  skip the plain Spring Boot startup reference
 			  --out DIR             results directory (default benchmarks/target/e2e or target/e2e)
@@ -64,13 +72,16 @@ public record Options(boolean child, SystemKind system, List<SystemKind> systems
 		List<String> childJvmArguments = new ArrayList<>();
 		boolean smoke = Arrays.asList(args).contains("--smoke");
 		SystemKind system = null;
-		List<SystemKind> systems = List.of(SystemKind.BASELINE, SystemKind.ANNOTATED, SystemKind.PROGRAMMATIC);
+		List<SystemKind> systems = List.of(SystemKind.BASELINE, SystemKind.BOOT_HIKARI, SystemKind.ANNOTATED,
+				SystemKind.PROGRAMMATIC);
 		List<Integer> threads = smoke ? List.of(1) : List.of(1, 8);
 		List<Workload> workloads = defaultWorkloads();
 		int repetitions = smoke ? 1 : 5;
-		double prewarm = smoke ? 0 : 1;
+		double prewarm = smoke ? 0 : 2;
 		double warmup = smoke ? 0.5 : 3;
 		double measure = smoke ? 1 : 5;
+		int slices = smoke ? 2 : 5;
+		double rewarm = smoke ? 0.2 : 0.5;
 		boolean startupReference = !smoke;
 		long idBase = 0;
 		Path output = Files.isDirectory(Path.of("benchmarks")) ? Path.of("benchmarks", "target", "e2e")
@@ -99,6 +110,8 @@ public record Options(boolean child, SystemKind system, List<SystemKind> systems
 				case "--prewarm" -> prewarm = Double.parseDouble(value(args, ++i, arg));
 				case "--warmup" -> warmup = Double.parseDouble(value(args, ++i, arg));
 				case "--measure" -> measure = Double.parseDouble(value(args, ++i, arg));
+				case "--slices" -> slices = Integer.parseInt(value(args, ++i, arg));
+				case "--rewarm" -> rewarm = Double.parseDouble(value(args, ++i, arg));
 				case "--id-base" -> idBase = Long.parseLong(value(args, ++i, arg));
 				case "--out" -> output = Path.of(value(args, ++i, arg));
 				default -> throw new IllegalArgumentException("Unknown option '" + arg + "'\n" + USAGE);
@@ -113,15 +126,22 @@ public record Options(boolean child, SystemKind system, List<SystemKind> systems
 		if (child && !breakdown && (system == null || threads.size() != 1)) {
 			throw new IllegalArgumentException("A child needs --system and exactly one --threads value");
 		}
-		if (repetitions < 1 || measure <= 0 || warmup < 0 || prewarm < 0 || threads.stream().anyMatch((t) -> t < 1)) {
+		if (repetitions < 1 || measure <= 0 || slices < 1 || warmup < 0 || rewarm < 0 || prewarm < 0
+				|| threads.stream().anyMatch((t) -> t < 1)) {
 			throw new IllegalArgumentException("Repetitions, threads and windows must be positive\n" + USAGE);
 		}
 		if (!Workload.scatterAvailable() && workloads.contains(Workload.W5)) {
 			throw new IllegalArgumentException("W5 needs dev.shardline.scatter.ShardTemplate, which is not here");
 		}
-		return new Options(child, system, systems, threads, workloads, repetitions, prewarm, warmup, measure, startupReference,
+		return new Options(child, system, systems, threads, workloads, repetitions, prewarm, warmup, measure, slices,
+				rewarm, startupReference,
 				idBase, output, smoke, jfr, breakdown,
 				List.copyOf(childJvmArguments));
+	}
+
+	/** Length of one measured slice. */
+	double sliceSeconds() {
+		return this.measureSeconds / this.slices;
 	}
 
 	private static List<Workload> defaultWorkloads() {

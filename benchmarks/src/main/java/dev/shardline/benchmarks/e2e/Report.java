@@ -124,12 +124,13 @@ public final class Report {
 				.append('\n');
 		}
 		md.append(String.format(Locale.ROOT,
-				"- %d repetition(s); per child a %s s pre-warm pass per workload, then per workload %s s warm-up + %s s "
-						+ "measured window; %s%n",
-				this.options.repetitions(), trim(this.options.prewarmSeconds()), trim(this.options.warmupSeconds()),
-				trim(this.options.measureSeconds()),
-				"systems interleaved " + String.join(" ", this.options.systems().stream().map(SystemKind::id).toList())
-						+ " per repetition, each in its own JVM"));
+				"- %d repetition(s), each with a fresh JVM per system (%s), started one after the other; per child a "
+						+ "%s s pre-warm pass per workload; then per workload %s s warm-up and %s s measured in %d "
+						+ "slice(s), the systems taking turns slice by slice (first turn rotating), each later slice "
+						+ "after %s s of unmeasured re-warm%n",
+				this.options.repetitions(), String.join(" ", this.options.systems().stream().map(SystemKind::id).toList()),
+				trim(this.options.prewarmSeconds()), trim(this.options.warmupSeconds()),
+				trim(this.options.measureSeconds()), this.options.slices(), trim(this.options.rewarmSeconds())));
 		for (int threads : this.options.threads()) {
 			md.append(String.format(Locale.ROOT, "%n## %d client thread%s: ratio to the baseline of the same repetition%n%n",
 					threads, (threads == 1) ? "" : "s"));
@@ -147,6 +148,7 @@ public final class Report {
 					md.append(ratioRow(threads, workload, system));
 				}
 			}
+			md.append(bootReferenceTable(threads));
 			md.append(String.format(Locale.ROOT, "%n### Baseline absolute figures, %d client thread%s%n%n", threads,
 					(threads == 1) ? "" : "s"));
 			md.append("| Workload | ops/s | p50 (µs) | p99 (µs) | CPU/op (µs) | Alloc/op (B) | Routing |\n");
@@ -209,9 +211,15 @@ public final class Report {
 
 	/** Per-repetition ratios system / baseline. */
 	List<Double> ratios(int threads, Workload workload, SystemKind system, ToDoubleFunction<Results.Window> figure) {
+		return ratios(threads, workload, system, SystemKind.BASELINE, figure);
+	}
+
+	/** Per-repetition ratios system / reference. */
+	List<Double> ratios(int threads, Workload workload, SystemKind system, SystemKind reference,
+			ToDoubleFunction<Results.Window> figure) {
 		List<Double> ratios = new ArrayList<>();
 		for (int rep = 1; rep <= this.options.repetitions(); rep++) {
-			Optional<Results.Window> base = window(SystemKind.BASELINE, threads, rep, workload);
+			Optional<Results.Window> base = window(reference, threads, rep, workload);
 			Optional<Results.Window> other = window(system, threads, rep, workload);
 			if (base.isPresent() && other.isPresent() && base.get().ok() && other.get().ok()) {
 				ratios.add(figure.applyAsDouble(other.get()) / figure.applyAsDouble(base.get()));
@@ -223,9 +231,15 @@ public final class Report {
 	/** Per-repetition differences system − baseline. */
 	List<Double> differences(int threads, Workload workload, SystemKind system,
 			ToDoubleFunction<Results.Window> figure) {
+		return differences(threads, workload, system, SystemKind.BASELINE, figure);
+	}
+
+	/** Per-repetition differences system − reference. */
+	List<Double> differences(int threads, Workload workload, SystemKind system, SystemKind reference,
+			ToDoubleFunction<Results.Window> figure) {
 		List<Double> differences = new ArrayList<>();
 		for (int rep = 1; rep <= this.options.repetitions(); rep++) {
-			Optional<Results.Window> base = window(SystemKind.BASELINE, threads, rep, workload);
+			Optional<Results.Window> base = window(reference, threads, rep, workload);
 			Optional<Results.Window> other = window(system, threads, rep, workload);
 			if (base.isPresent() && other.isPresent() && base.get().ok() && other.get().ok()) {
 				differences.add(figure.applyAsDouble(other.get()) - figure.applyAsDouble(base.get()));
@@ -235,8 +249,43 @@ public final class Report {
 	}
 
 	private String ratio(int threads, Workload workload, SystemKind system, ToDoubleFunction<Results.Window> figure) {
-		List<Double> ratios = ratios(threads, workload, system, figure);
+		return ratio(threads, workload, system, SystemKind.BASELINE, figure);
+	}
+
+	private String ratio(int threads, Workload workload, SystemKind system, SystemKind reference,
+			ToDoubleFunction<Results.Window> figure) {
+		List<Double> ratios = ratios(threads, workload, system, reference, figure);
 		return ratios.isEmpty() ? "–" : range(ratios, 2) + "×";
+	}
+
+	/** Shardline against the same pools called from a Boot application, when that ran. */
+	private String bootReferenceTable(int threads) {
+		if (!this.options.systems().contains(SystemKind.BOOT_HIKARI)) {
+			return "";
+		}
+		StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+				"%n### Shardline against boot-hikari, %d client thread%s (diagnosis)%n%n", threads,
+				(threads == 1) ? "" : "s"));
+		md.append("The same ratios with the boot-hikari reference of the same repetition as the denominator: what "
+				+ "Shardline adds to an application that already runs Spring Boot.\n\n");
+		md.append("| Workload | System | Throughput | p50 | CPU/op | Client-thread CPU/op | Alloc Δ (B/op) |\n");
+		md.append("|---|---|---|---|---|---|---|\n");
+		for (Workload workload : this.options.workloads()) {
+			for (SystemKind system : this.options.systems()) {
+				if (!system.shardline() || !"ok".equals(status(threads, workload, system))
+						|| !"ok".equals(status(threads, workload, SystemKind.BOOT_HIKARI))) {
+					continue;
+				}
+				md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", workload, system.id(),
+						ratio(threads, workload, system, SystemKind.BOOT_HIKARI, Results.Window::throughput),
+						ratio(threads, workload, system, SystemKind.BOOT_HIKARI, Results.Window::p50Micros),
+						ratio(threads, workload, system, SystemKind.BOOT_HIKARI, Results.Window::cpuMicrosPerOp),
+						ratio(threads, workload, system, SystemKind.BOOT_HIKARI, Results.Window::clientCpuMicrosPerOp),
+						range(differences(threads, workload, system, SystemKind.BOOT_HIKARI,
+								Results.Window::allocBytesPerOp), 0)));
+			}
+		}
+		return md.toString();
 	}
 
 	private static String figure(List<Results.Window> windows, ToDoubleFunction<Results.Window> figure, int decimals) {
@@ -302,7 +351,7 @@ public final class Report {
 				continue;
 			}
 			for (SystemKind system : this.options.systems()) {
-				if (system == SystemKind.BASELINE) {
+				if (!system.shardline()) {
 					continue;
 				}
 				if (!"ok".equals(status(1, workload, system))) {
@@ -319,7 +368,7 @@ public final class Report {
 		}
 		if (this.options.startupReference()) {
 			for (SystemKind system : this.options.systems()) {
-				if (system == SystemKind.BASELINE) {
+				if (!system.shardline()) {
 					continue;
 				}
 				List<Double> added = startupDifferences(system, SystemKind.BOOT_PLAIN);

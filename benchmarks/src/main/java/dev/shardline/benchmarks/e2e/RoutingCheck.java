@@ -12,10 +12,10 @@ import dev.shardline.test.TopologyNode;
  * should: W1/W3/W4 on primaries only, W2 on shard-0's replica only, W5 on both replicas, W3
  * and W4 split between the shards exactly as their keys say, and nothing anywhere else.
  *
- * <p>Shardline's replication monitor keeps probing during the window (one heartbeat round a
- * second at the default {@code check-interval}: an upsert on each primary, a read on each
- * replica), so every node may be off by a small allowance; a misrouted share of the load, or
- * an extra statement per operation, is far beyond it.
+ * <p>The replication monitor of every live Shardline child keeps probing during a window (one
+ * heartbeat round a second at the default {@code check-interval}: an upsert on each primary, a
+ * read on each replica), so every node may be off by a small allowance; a misrouted share of the
+ * load, or an extra statement per operation, is far beyond it.
  */
 final class RoutingCheck {
 
@@ -25,24 +25,25 @@ final class RoutingCheck {
 	/**
 	 * The allowance per node and counter for background statements during a window.
 	 * @param windowSeconds the window's length
+	 * @param monitors how many replication monitors were running (live Shardline children)
 	 * @return statements
 	 */
-	static long allowance(double windowSeconds) {
+	static long allowance(double windowSeconds, int monitors) {
 		// heartbeat rounds that can fall into the window, at most two statements per counter each
-		return 2 + 2 * ((long) Math.ceil(windowSeconds) + 1);
+		return Math.max(1, monitors) * (2 + 2 * ((long) Math.ceil(windowSeconds) + 1));
 	}
 
 	static Verdict check(Workload workload, long ops, long opsShard0, long opsShard1, long[][] delta,
-			MySqlTopology topology, double windowSeconds) {
+			MySqlTopology topology, long allowance) {
 		List<TopologyNode> nodes = topology.nodes();
 		Layout layout = new Layout(nodes.stream().map(TopologyNode::name).toList(),
 				nodes.indexOf(topology.shard(0).primary()), nodes.indexOf(topology.shard(0).replica(0)),
 				nodes.indexOf(topology.shard(1).primary()), nodes.indexOf(topology.shard(1).replica(0)));
-		return check(workload, ops, opsShard0, opsShard1, delta, layout, windowSeconds);
+		return check(workload, ops, opsShard0, opsShard1, delta, layout, allowance);
 	}
 
 	static Verdict check(Workload workload, long ops, long opsShard0, long opsShard1, long[][] delta, Layout layout,
-			double windowSeconds) {
+			long allowance) {
 		List<String> nodes = layout.names();
 		int p0 = layout.primary0();
 		int r0 = layout.replica0();
@@ -83,7 +84,6 @@ final class RoutingCheck {
 		if (ops <= 0) {
 			problems.add("no operations completed");
 		}
-		long allowance = allowance(windowSeconds);
 		StringBuilder detail = new StringBuilder();
 		for (int n = 0; n < nodes.size(); n++) {
 			detail.append(String.format("%n      %-18s", nodes.get(n)));

@@ -8,6 +8,14 @@ public enum SystemKind {
 	/** Plain HikariCP, one pool per node, the client picking the pool (the baseline). */
 	BASELINE("hikari", "plain HikariCP (baseline)"),
 
+	/**
+	 * The baseline's pools and calls, made from inside a running Spring Boot application
+	 * (Shardline switched off): a reference that tells what running in a Boot JVM costs (its
+	 * start-up code shapes the JIT's profiles of the driver and Hikari) apart from what
+	 * Shardline adds. Not judged.
+	 */
+	BOOT_HIKARI("boot-hikari", "Spring Boot app + plain HikariCP pools (reference)"),
+
 	/** Shardline through {@code @ShardKey}/{@code @ReadOnly} on a Spring bean. */
 	ANNOTATED("annotated", "Shardline, annotations"),
 
@@ -44,6 +52,15 @@ public enum SystemKind {
 	 */
 	public String label() {
 		return this.label;
+	}
+
+	/**
+	 * Whether this system runs Shardline, and with it a replication monitor whose probes the
+	 * servers count.
+	 * @return true for the annotated and programmatic systems
+	 */
+	boolean shardline() {
+		return this == ANNOTATED || this == PROGRAMMATIC;
 	}
 
 	static SystemKind of(String id) {

@@ -22,8 +22,8 @@ class EndToEndSmokeTest {
 	void smokeRunRoutesEveryWorkloadRightAndReportsEveryFigure(@TempDir Path output) throws Exception {
 		Options options = Options.parse("--smoke", "--out", output.toString());
 		assertThat(options.workloads()).contains(Workload.W1, Workload.W2, Workload.W3, Workload.W4);
-		assertThat(options.systems()).containsExactly(SystemKind.BASELINE, SystemKind.ANNOTATED,
-				SystemKind.PROGRAMMATIC);
+		assertThat(options.systems()).containsExactly(SystemKind.BASELINE, SystemKind.BOOT_HIKARI,
+				SystemKind.ANNOTATED, SystemKind.PROGRAMMATIC);
 
 		Report report = EndToEnd.execute(options);
 
@@ -52,7 +52,8 @@ class EndToEndSmokeTest {
 			}
 		}
 		String markdown = Files.readString(output.resolve("report.md"));
-		assertThat(markdown).contains("| W1 | annotated | ", "| W1 | programmatic | ", "Startup")
+		assertThat(markdown).contains("| W1 | annotated | ", "| W1 | programmatic | ", "| W1 | boot-hikari | ",
+				"Shardline against boot-hikari", "Startup")
 			.doesNotContain("FAILED");
 		assertThat(output.resolve("results.jsonl")).isNotEmptyFile();
 	}
