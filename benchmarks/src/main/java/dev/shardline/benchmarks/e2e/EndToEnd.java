@@ -251,6 +251,7 @@ public final class EndToEnd {
 				child.prewarm();
 			}
 			for (Workload workload : this.options.workloads()) {
+				this.report.loadAverage(loadAverage());
 				for (int slice = 0; slice < this.options.slices(); slice++) {
 					int monitors = (int) children.stream().filter(Child::alive).filter((c) -> c.system.shardline()).count();
 					for (int turn = 0; turn < children.size(); turn++) {

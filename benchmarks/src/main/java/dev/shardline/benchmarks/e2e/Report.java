@@ -119,7 +119,7 @@ public final class Report {
 		md.append("## Environment\n\n");
 		this.environment.forEach((name, value) -> md.append("- ").append(name).append(": ").append(value).append('\n'));
 		if (!this.loadAverages.isEmpty()) {
-			md.append("- 1-minute load average while running (sampled at each child start): median ")
+			md.append("- 1-minute load average while running (sampled at each child start and each workload): median ")
 				.append(range(this.loadAverages, 2))
 				.append('\n');
 		}
