@@ -16,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +36,14 @@ import dev.shardline.test.TopologyNode;
  * on a real local topology of 2 shards, each a MariaDB primary with a replica.
  *
  * <p>This JVM (the parent) starts the topology, seeds {@code bench_items}, and for every
- * thread count and repetition runs each system in a fresh child JVM (same {@code java}, same
- * class path), baseline first, so systems never share dependencies or JIT state and every
- * repetition pairs them closely in time. Children report JSON lines on stdout; around each
- * measured window the parent reads every node's statement counters and checks the
- * operations landed where they should. Results: {@code results.jsonl} and
- * {@code report.md} in the output directory, and the report on stdout.
+ * thread count and repetition starts a fresh child JVM per system (same {@code java}, same
+ * class path), so systems never share dependencies or JIT state. The children of a repetition
+ * live side by side and, workload by workload, take turns in short measured slices (the first
+ * turn rotating), so every system's window interleaves with the baseline's within seconds.
+ * Children report JSON lines on stdout; around each slice the parent reads every node's
+ * statement counters, adds them up per window and checks the operations landed where they
+ * should. Results: {@code results.jsonl} and {@code report.md} in the output directory, and
+ * the report on stdout.
  *
  * <p>Run {@code java -cp benchmarks/target/benchmarks.jar dev.shardline.benchmarks.e2e.EndToEnd}
  * (add {@code --smoke} for a quick pass, {@code --help} for options).
@@ -130,10 +134,6 @@ public final class EndToEnd {
 				for (int threads : this.options.threads()) {
 					for (int rep = 1; rep <= this.options.repetitions(); rep++) {
 						runRepetition(threads, rep, topology, counters);
-						if (this.options.startupReference()) {
-							Child reference = startChild(SystemKind.BOOT_PLAIN, threads, rep, topology);
-							reference.finish();
-						}
 					}
 				}
 			}
@@ -236,17 +236,38 @@ public final class EndToEnd {
 	}
 
 	/**
-	 * One repetition: every system's child started one after the other (so each startup runs
-	 * alone), then, workload by workload, the children take turns slice by slice, the first
-	 * turn rotating, so every system's measured time sits within seconds of the baseline's.
+	 * One repetition: the children start one after the other, in an order that rotates with
+	 * the repetition (the startup reference among them), so no system always starts with the
+	 * most idle JVMs beside it; then, workload by workload, they take turns slice by slice, the
+	 * first turn rotating with slice and repetition, so every system's measured time sits
+	 * within seconds of the baseline's.
 	 */
 	private void runRepetition(int threads, int rep, MySqlTopology topology, ServerCounters counters)
 			throws Exception {
+		List<SystemKind> starts = new ArrayList<>(this.options.systems());
+		if (this.options.startupReference()) {
+			starts.add(SystemKind.BOOT_PLAIN);
+		}
+		Collections.rotate(starts, -(rep - 1));
 		List<Child> children = new ArrayList<>();
 		try {
-			for (SystemKind system : this.options.systems()) {
-				children.add(startChild(system, threads, rep, topology));
+			for (SystemKind system : starts) {
+				Child child = startChild(system, threads, rep, topology);
+				if (system == SystemKind.BOOT_PLAIN) {
+					// only its startup counts: it exits at once
+					try {
+						child.finish();
+					}
+					finally {
+						child.destroy();
+					}
+				}
+				else {
+					children.add(child);
+				}
 			}
+			// turns follow the configured order (the baseline first unless --baseline-last)
+			children.sort(Comparator.comparingInt((Child c) -> this.options.systems().indexOf(c.system)));
 			for (Child child : children) {
 				child.prewarm();
 			}
@@ -255,7 +276,7 @@ public final class EndToEnd {
 				for (int slice = 0; slice < this.options.slices(); slice++) {
 					int monitors = (int) children.stream().filter(Child::alive).filter((c) -> c.system.shardline()).count();
 					for (int turn = 0; turn < children.size(); turn++) {
-						Child child = children.get((turn + slice) % children.size());
+						Child child = children.get((turn + slice + rep - 1) % children.size());
 						child.slice(workload, slice, monitors, counters);
 					}
 				}
@@ -440,7 +461,14 @@ public final class EndToEnd {
 				this.process.destroyForcibly();
 			}
 			catch (IOException ex) {
-				this.failure = "lost the child's pipe: " + ex;
+				// usually a child that died while idle: say how, not only that the pipe broke
+				this.failure = "lost the child's pipe: " + ex + exitCodeQuietly() + tail(this.log);
+				log(this.where + " FAILED: " + this.failure);
+				this.process.destroyForcibly();
+			}
+			catch (RuntimeException ex) {
+				// a malformed event or the like: this child's failure, not the whole run's
+				this.failure = String.valueOf(ex) + tail(this.log);
 				log(this.where + " FAILED: " + this.failure);
 				this.process.destroyForcibly();
 			}
@@ -451,6 +479,16 @@ public final class EndToEnd {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("Interrupted", ex);
+			}
+		}
+
+		private String exitCodeQuietly() {
+			try {
+				return exitCode(this.process);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return "";
 			}
 		}
 

@@ -316,8 +316,8 @@ final class LoadRunner implements AutoCloseable {
 	 * @param ops completed operations
 	 * @param elapsedNanos from release to all workers parked
 	 * @param opsByShard operations by the shard of their key (W5's count toward neither)
-	 * @param p50Nanos median latency
-	 * @param p99Nanos 99th percentile latency
+	 * @param p50Nanos median latency over every slice of the workload so far
+	 * @param p99Nanos 99th percentile latency over every slice of the workload so far
 	 * @param processCpuNanos the whole process's CPU time over the window
 	 * @param clientCpuNanos the CPU time of the client threads (and W5's executor threads) alone
 	 * @param allocatedBytes bytes allocated by the workers and helper threads

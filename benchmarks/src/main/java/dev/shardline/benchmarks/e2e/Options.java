@@ -11,8 +11,9 @@ import java.util.List;
  *
  * @param child this JVM is a child running one system
  * @param system the child's system
- * @param systems the systems compared, in the order they run in each repetition (the baseline
- * first unless {@code --baseline-last})
+ * @param systems the systems compared, in their turn order within a slice (the baseline first
+ * unless {@code --baseline-last}); the first turn rotates with slice and repetition, so the
+ * order matters little
  * @param threads the client thread counts (a child: exactly one)
  * @param workloads the workloads, in order
  * @param repetitions repetitions per thread count
@@ -51,7 +52,7 @@ public record Options(boolean child, SystemKind system, List<SystemKind> systems
 			  --workloads W1,...    workloads (default all; W5 only when the scatter API exists)
 			  --systems a,b         hikari,boot-hikari,annotated,programmatic (default all four;
 			                        the baseline hikari always runs)
-			  --baseline-last       run the baseline last in each repetition (checks for order effects)
+			  --baseline-last       the baseline's turn last instead of first (turns rotate anyway)
 			  --no-startup-reference  skip the plain Spring Boot startup reference
 			  --out DIR             results directory (default benchmarks/target/e2e or target/e2e)
 			  --jfr                 record each child with JFR (profile settings) into DIR/logs; analysis only
@@ -122,6 +123,13 @@ public record Options(boolean child, SystemKind system, List<SystemKind> systems
 			reordered.remove(SystemKind.BASELINE);
 			reordered.add(SystemKind.BASELINE);
 			systems = List.copyOf(reordered);
+		}
+		if (systems.contains(SystemKind.BOOT_PLAIN)) {
+			throw new IllegalArgumentException("boot-plain is the startup reference, not a system to compare; "
+					+ "it runs unless --no-startup-reference\n" + USAGE);
+		}
+		if (workloads.isEmpty()) {
+			throw new IllegalArgumentException("--workloads needs at least one workload\n" + USAGE);
 		}
 		if (child && !breakdown && (system == null || threads.size() != 1)) {
 			throw new IllegalArgumentException("A child needs --system and exactly one --threads value");

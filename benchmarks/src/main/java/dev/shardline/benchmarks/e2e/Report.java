@@ -10,7 +10,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The figures of one run: every window and child, the ratios to the baseline of the same
- * repetition as median [min–max] across repetitions, and the targets judged on them.
+ * repetition as median [min–max] across repetitions (and, when it ran, to the boot-hikari
+ * reference), and the targets judged on them.
  */
 public final class Report {
 
@@ -124,7 +125,8 @@ public final class Report {
 				.append('\n');
 		}
 		md.append(String.format(Locale.ROOT,
-				"- %d repetition(s), each with a fresh JVM per system (%s), started one after the other; per child a "
+				"- %d repetition(s), each with a fresh JVM per system (%s), started one after the other in an order "
+						+ "rotating per repetition; per child a "
 						+ "%s s pre-warm pass per workload; then per workload %s s warm-up and %s s measured in %d "
 						+ "slice(s), the systems taking turns slice by slice (first turn rotating), each later slice "
 						+ "after %s s of unmeasured re-warm%n",
@@ -272,8 +274,14 @@ public final class Report {
 		md.append("|---|---|---|---|---|---|---|\n");
 		for (Workload workload : this.options.workloads()) {
 			for (SystemKind system : this.options.systems()) {
-				if (!system.shardline() || !"ok".equals(status(threads, workload, system))
-						|| !"ok".equals(status(threads, workload, SystemKind.BOOT_HIKARI))) {
+				if (!system.shardline()) {
+					continue;
+				}
+				String status = status(threads, workload, system);
+				String reference = status(threads, workload, SystemKind.BOOT_HIKARI);
+				if (!"ok".equals(status) || !"ok".equals(reference)) {
+					md.append(String.format(Locale.ROOT, "| %s | %s | – | – | – | – | %s |%n", workload, system.id(),
+							(!"ok".equals(status) ? status : "boot-hikari " + reference)));
 					continue;
 				}
 				md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", workload, system.id(),

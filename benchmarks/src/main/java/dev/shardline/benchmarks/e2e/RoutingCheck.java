@@ -23,13 +23,14 @@ final class RoutingCheck {
 	}
 
 	/**
-	 * The allowance per node and counter for background statements during a window.
-	 * @param windowSeconds the window's length
+	 * The allowance per node and counter for background statements during one measured slice.
+	 * @param windowSeconds the slice's length
 	 * @param monitors how many replication monitors were running (live Shardline children)
 	 * @return statements
 	 */
 	static long allowance(double windowSeconds, int monitors) {
-		// heartbeat rounds that can fall into the window, at most two statements per counter each
+		// heartbeat rounds that can fall into the window, at most two statements per counter each;
+		// at least one monitor's worth, so a run of the baseline alone keeps the same margin
 		return Math.max(1, monitors) * (2 + 2 * ((long) Math.ceil(windowSeconds) + 1));
 	}
 

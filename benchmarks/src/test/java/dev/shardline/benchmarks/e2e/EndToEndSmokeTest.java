@@ -42,6 +42,9 @@ class EndToEndSmokeTest {
 						.isTrue();
 					assertThat(window.errors()).as("%s %s errors: %s", system, workload, window.error()).isZero();
 					assertThat(window.ops()).isPositive();
+					// the sum of every slice, not the last one only
+					assertThat(window.seconds()).isBetween(options.measureSeconds() * 0.95,
+							options.measureSeconds() * 3);
 					assertThat(window.throughput()).isPositive();
 					assertThat(window.p50Micros()).isPositive();
 					assertThat(window.p99Micros()).isGreaterThanOrEqualTo(window.p50Micros());

@@ -71,7 +71,7 @@ class RoutingCheckTest {
 		assertThat(RoutingCheck.allowance(1, 1)).isEqualTo(6);
 		assertThat(RoutingCheck.allowance(1, 2)).isEqualTo(12);
 		assertThat(RoutingCheck.allowance(5, 1)).isEqualTo(14);
-		// the baseline alone still gets the allowance of one: the parent's own reads are not counted
+		// a run without Shardline children keeps one monitor's margin
 		assertThat(RoutingCheck.allowance(1, 0)).isEqualTo(6);
 	}
 

@@ -14,9 +14,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The startup reference: a Spring Boot application on the same class path with Boot's own
- * single HikariCP data source to shard-0's primary and Shardline switched off. Only its
- * startup is measured.
+ * A Spring Boot application on the same class path with Boot's own single HikariCP data
+ * source to shard-0's primary and Shardline switched off: the startup reference (only its
+ * startup is measured), and the application the boot-hikari reference runs beside its pools.
  */
 public final class PlainBootClient implements BenchClient {
 
