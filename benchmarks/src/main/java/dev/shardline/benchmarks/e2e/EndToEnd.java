@@ -426,6 +426,12 @@ public final class EndToEnd {
 		}
 
 		void destroy() {
+			try {
+				this.toChild.close();
+			}
+			catch (IOException ex) {
+				// the child is going away: its end of the pipe may already be closed
+			}
 			if (this.process.isAlive()) {
 				this.process.destroyForcibly();
 				try {
@@ -456,21 +462,15 @@ public final class EndToEnd {
 				step.run();
 			}
 			catch (ChildFailure ex) {
-				this.failure = ex.getMessage();
-				log(this.where + " FAILED: " + this.failure);
-				this.process.destroyForcibly();
+				fail(ex.getMessage());
 			}
 			catch (IOException ex) {
 				// usually a child that died while idle: say how, not only that the pipe broke
-				this.failure = "lost the child's pipe: " + ex + exitCodeQuietly() + tail(this.log);
-				log(this.where + " FAILED: " + this.failure);
-				this.process.destroyForcibly();
+				fail("lost the child's pipe: " + ex + exitCodeQuietly() + tail(this.log));
 			}
 			catch (RuntimeException ex) {
 				// a malformed event or the like: this child's failure, not the whole run's
-				this.failure = String.valueOf(ex) + tail(this.log);
-				log(this.where + " FAILED: " + this.failure);
-				this.process.destroyForcibly();
+				fail(ex + tail(this.log));
 			}
 			catch (SQLException ex) {
 				// the servers' counters are unreadable: no window can be checked any more
@@ -480,6 +480,12 @@ public final class EndToEnd {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("Interrupted", ex);
 			}
+		}
+
+		private void fail(String failure) {
+			this.failure = failure;
+			log(this.where + " FAILED: " + failure);
+			this.process.destroyForcibly();
 		}
 
 		private String exitCodeQuietly() {

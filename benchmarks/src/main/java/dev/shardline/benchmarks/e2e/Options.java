@@ -35,8 +35,8 @@ import java.util.List;
  */
 public record Options(boolean child, SystemKind system, List<SystemKind> systems, List<Integer> threads,
 		List<Workload> workloads, int repetitions, double prewarmSeconds, double warmupSeconds, double measureSeconds,
-		int slices, double rewarmSeconds, boolean startupReference, long idBase, Path output, boolean smoke, boolean jfr, boolean breakdown,
-		List<String> childJvmArguments) {
+		int slices, double rewarmSeconds, boolean startupReference, long idBase, Path output, boolean smoke, boolean jfr,
+		boolean breakdown, List<String> childJvmArguments) {
 
 	static final String USAGE = """
 			Usage: java -cp benchmarks.jar dev.shardline.benchmarks.e2e.EndToEnd [options]
