@@ -10,7 +10,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
+import dev.shardline.directory.MoveHistory;
 import dev.shardline.id.ShardlineIdGenerator;
 import dev.shardline.id.ShardlineIdLayout;
 import dev.shardline.id.ShardlineIds;
@@ -319,8 +321,9 @@ public final class ShardlineAutoConfiguration {
 			ShardlineProperties.Directory settings = properties.getDirectory();
 			String shardName = (settings.getShard() != null) ? settings.getShard() : topology.defaultShard().name();
 			Shard shard = topology.shard(shardName);
-			ShardDirectory directory = new ShardDirectory(() -> shard.currentPrimary().dataSource(), settings.getTable(),
-					settings.getCacheSize(), settings.getCacheTtl(), settings.isAssignOnFirstWrite());
+			ShardDirectory directory = new ShardDirectory(() -> shard, settings.getTable(), settings.getCacheSize(),
+					settings.getCacheTtl(), settings.isAssignOnFirstWrite(),
+					properties.getReplication().getConnectTimeout());
 			if (settings.isCreateTable()) {
 				directory.createTable();
 			}
@@ -329,8 +332,26 @@ public final class ShardlineAutoConfiguration {
 		}
 
 		@Bean
-		KeyMover shardlineKeyMover(ShardDirectory directory, ShardRouter router, ShardlineProperties properties) {
-			return new KeyMover(directory, router, properties.getDirectory().getMoveTables(), KeyMover.StepListener.NONE);
+		DirectorySync shardlineDirectorySync(ShardDirectory directory, ShardlineProperties properties,
+				ObjectProvider<KeyMover> mover) {
+			ShardlineProperties.Directory settings = properties.getDirectory();
+			return new DirectorySync(directory, ReplicationMonitor.newWriterId(),
+					properties.getReplication().getCheckInterval(), () -> {
+						KeyMover available = mover.getIfAvailable();
+						if (available != null) {
+							available.recoverStalledMoves();
+						}
+					}, settings.getMoveTimeout());
+		}
+
+		@Bean
+		KeyMover shardlineKeyMover(ShardDirectory directory, DirectorySync sync, ShardRouter router,
+				ShardlineProperties properties, ObjectProvider<KeyMover.StepListener> listener) {
+			ShardlineProperties.Directory settings = properties.getDirectory();
+			return new KeyMover(directory, sync, router, settings.getMoveTables(),
+					new KeyMover.Settings(settings.getMoveTimeout(), settings.getMoveStaleAfter(),
+							settings.getMoveBatchRows()),
+					new MoveHistory(20), listener.getIfAvailable());
 		}
 
 		@Bean

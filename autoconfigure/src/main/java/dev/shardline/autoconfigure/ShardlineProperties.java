@@ -664,6 +664,22 @@ public class ShardlineProperties {
 		/** Tables moved with a key, and their key column (table: column), in copy order. */
 		private Map<String, String> moveTables = new LinkedHashMap<>();
 
+		/**
+		 * The longest a move refuses its key's writes (its fenced final phase); a move that
+		 * needs longer rolls back. A move whose mover stopped answering in that phase is rolled
+		 * back by any instance after twice this.
+		 */
+		private Duration moveTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * How long a move may make no progress while copying or cleaning up (the key stays
+		 * writable then) before any instance takes it over (rolls it back or finishes it).
+		 */
+		private Duration moveStaleAfter = Duration.ofSeconds(30);
+
+		/** Rows per insert statement when a move copies a key's rows. */
+		private int moveBatchRows = 500;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -718,6 +734,30 @@ public class ShardlineProperties {
 
 		public void setAssignOnFirstWrite(boolean assignOnFirstWrite) {
 			this.assignOnFirstWrite = assignOnFirstWrite;
+		}
+
+		public Duration getMoveTimeout() {
+			return this.moveTimeout;
+		}
+
+		public void setMoveTimeout(Duration moveTimeout) {
+			this.moveTimeout = moveTimeout;
+		}
+
+		public Duration getMoveStaleAfter() {
+			return this.moveStaleAfter;
+		}
+
+		public void setMoveStaleAfter(Duration moveStaleAfter) {
+			this.moveStaleAfter = moveStaleAfter;
+		}
+
+		public int getMoveBatchRows() {
+			return this.moveBatchRows;
+		}
+
+		public void setMoveBatchRows(int moveBatchRows) {
+			this.moveBatchRows = moveBatchRows;
 		}
 
 		public Map<String, String> getMoveTables() {

@@ -239,6 +239,11 @@ public final class ShardRouter {
 			stack.scope = new ConsistencyScope(this.topology.shards().size(), true);
 		}
 		stack.enter(shard, readOnly, group);
+		KeyDirectory directory = this.directory;
+		if (readOnly && key != null && shard != null && directory != null
+				&& directory.readsOnPrimary(convert(key))) {
+			stack.top().primaryRead = true;
+		}
 	}
 
 	/** Leaves the routed call entered last on this thread. */
@@ -305,6 +310,10 @@ public final class ShardRouter {
 				// @ReadOnly inside a read-write transaction stays on its primary connection.
 				return choose(frame, writer(shard), RouteReason.IN_TRANSACTION);
 			}
+		}
+		if (readOnly && frame != null && frame.primaryRead) {
+			// A key that has just moved: the new owner's replicas may not have its copy yet.
+			return readFromWriter(frame, shard, group, RouteReason.READ_YOUR_WRITES, false);
 		}
 		if (frame != null && frame.node != null && frame.node.shard().equals(shard.name()) && frame.gtidWait == null) {
 			ShardNode sticky = frame.node;
