@@ -259,8 +259,11 @@ public final class DirectorySync implements SmartLifecycle {
 		}
 	}
 
-	/** Stops following the change log without leaving (a frozen instance, in tests). */
-	void suspend() {
+	/**
+	 * Stops following the change log without leaving the instances table, as a frozen instance
+	 * would (fault tests); movers count this instance out when its lease runs out.
+	 */
+	public void suspend() {
 		ScheduledExecutorService executor = this.executor;
 		this.executor = null;
 		if (executor != null) {

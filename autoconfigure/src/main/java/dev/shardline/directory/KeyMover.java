@@ -199,10 +199,22 @@ public final class KeyMover {
 				move.tables.put(table.getKey(), copier.preflight(source, target));
 				move.copiers.put(table.getKey(), copier);
 				MoveFence fence = fence(table.getKey());
-				fence.install(source);
-				fence.install(target);
+				install(fence, source, move.source);
+				install(fence, target, move.target);
 			}
 		}));
+	}
+
+	private static void install(MoveFence fence, Connection connection, String shard) {
+		try {
+			fence.install(connection);
+		}
+		catch (SQLException ex) {
+			throw new dev.shardline.move.MoveRefusedException(fence.table(), null, "its fence table and triggers could "
+					+ "not be installed on " + shard + "'s primary (" + ex.getMessage() + "): the application's user needs"
+					+ " the CREATE and TRIGGER privileges, and with binary logging on, log_bin_trust_function_creators=1"
+					+ " (or SUPER); or have an administrator run a first move");
+		}
 	}
 
 	private void copyAndFlip(Move move) {

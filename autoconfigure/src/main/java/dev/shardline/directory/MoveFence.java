@@ -50,6 +50,11 @@ final class MoveFence {
 		this.fenceTable = name("shardline_fence_", table, "");
 	}
 
+	/** The move table. */
+	String table() {
+		return this.table;
+	}
+
 	/** The fence table's name for a move table. */
 	String fenceTable() {
 		return this.fenceTable;

@@ -174,6 +174,8 @@ public final class LocalBinaryProvider implements TopologyProvider {
                 "--server-id=" + serverId,
                 "--log-bin",
                 "--binlog-format=ROW",
+                // Shardline's key moves install fence triggers as the application's user (README: key moves)
+                "--log-bin-trust-function-creators=1",
                 "--log-slave-updates",
                 "--gtid-strict-mode=1",
                 "--character-set-server=utf8mb4", // --no-defaults would otherwise mean latin1
