@@ -188,7 +188,8 @@ public final class KeyMover {
 		MoveReport report = move.report();
 		this.history.record(move.record(MoveHistory.Outcome.MOVED, null));
 		logger.info("Moved key " + text + " from " + source + " to " + target.name() + ": " + move.copied + " rows, "
-				+ "writes paused " + report.writePause().toMillis() + " ms, in " + report.duration().toMillis() + " ms");
+				+ "writes paused " + report.writePause().toMillis() + " ms, in " + report.duration().toMillis() + " ms ("
+				+ move.timings() + ")");
 		return report;
 	}
 
@@ -218,14 +219,14 @@ public final class KeyMover {
 	}
 
 	private void copyAndFlip(Move move) {
-		this.listener.before(Step.COPY, move.text);
+		step(move, Step.COPY);
 		for (String table : this.tables.keySet()) {
 			long rows = onTarget(move, (source, target) -> move.copiers.get(table)
 				.copyAll(move.tables.get(table), source, target, move.keyValue));
 			move.copied.put(table, (int) rows);
 			progress(move);
 		}
-		this.listener.before(Step.FENCE, move.text);
+		step(move, Step.FENCE);
 		long seq = this.directory.compareAndSet(move.text, move.version, move.source, DirectoryEntry.State.MOVING,
 				move.target);
 		if (seq <= 0) {
@@ -236,6 +237,7 @@ public final class KeyMover {
 		long deadline = move.pauseStart + this.settings.moveTimeout().toNanos();
 		this.directory.invalidate(move.key);
 		List<String> silent = this.sync.awaitAcknowledged(seq, deadline);
+		move.acknowledgedAt = System.nanoTime();
 		if (!silent.isEmpty()) {
 			throw new ShardlineException("Instances " + silent + " did not acknowledge the fence of key " + move.text
 					+ " within move-timeout (" + this.settings.moveTimeout().toMillis() + " ms)");
@@ -253,13 +255,14 @@ public final class KeyMover {
 				fence(table).awaitWriters(connection, move.keyValue);
 			}
 		});
-		this.listener.before(Step.CATCH_UP, move.text);
+		move.closedAt = System.nanoTime();
+		step(move, Step.CATCH_UP);
 		for (String table : this.tables.keySet()) {
 			onTarget(move, (source, target) -> move.copiers.get(table)
 				.catchUp(move.tables.get(table), source, target, move.keyValue)
 				.changedAnything() ? 1L : 0L);
 		}
-		this.listener.before(Step.VERIFY, move.text);
+		step(move, Step.VERIFY);
 		onPrimary(move.source, (source) -> onPrimary(move.target, (target) -> {
 			for (String table : this.tables.keySet()) {
 				move.copiers.get(table).verify(move.tables.get(table), source, target, move.keyValue);
@@ -269,7 +272,7 @@ public final class KeyMover {
 			throw new ShardlineException("The fenced phase of the move of key " + move.text + " took longer than "
 					+ "move-timeout (" + this.settings.moveTimeout().toMillis() + " ms)");
 		}
-		this.listener.before(Step.FLIP, move.text);
+		step(move, Step.FLIP);
 		onTarget(move, (source, target) -> {
 			for (String table : this.tables.keySet()) {
 				fence(table).remove(target, move.keyValue);
@@ -291,7 +294,7 @@ public final class KeyMover {
 
 	/** After the flip: wait for instances and the target's replicas, delete the source's rows, ACTIVE. */
 	private void finish(Move move, long flipSeq) {
-		this.listener.before(Step.SWEEP, move.text);
+		step(move, Step.SWEEP);
 		long deadline = System.nanoTime() + this.sync.lease().plus(this.settings.moveTimeout()).toNanos();
 		List<String> slow = this.sync.awaitAcknowledged(flipSeq, deadline);
 		if (!slow.isEmpty()) {
@@ -316,7 +319,7 @@ public final class KeyMover {
 			throw new ShardlineException("The replicas of " + move.target + " have not applied the copy of " + move.text
 					+ " yet; its reads stay on the primary until they have");
 		}
-		this.listener.before(Step.DONE, move.text);
+		step(move, Step.DONE);
 		if (this.directory.compareAndSet(move.text, move.version, move.target, DirectoryEntry.State.ACTIVE,
 				null) <= 0) {
 			throw new TakenOverException(move, "at its end");
@@ -384,7 +387,7 @@ public final class KeyMover {
 	 * turns ACTIVE there; then the target's copy is deleted (or recorded for later).
 	 */
 	private void rollBack(Move move) {
-		this.listener.before(Step.ROLLBACK, move.text);
+		step(move, Step.ROLLBACK);
 		onPrimary(move.source, (connection) -> inTransaction(connection, () -> {
 			for (String table : this.tables.keySet()) {
 				if (!fence(table).holds(connection, move.keyValue, move.epoch)) {
@@ -541,6 +544,12 @@ public final class KeyMover {
 	private Duration staleAfter(DirectoryEntry.State state) {
 		return (state == DirectoryEntry.State.MOVING) ? this.settings.moveTimeout().multipliedBy(2)
 				: this.settings.staleAfter();
+	}
+
+	/** Tells the listener a step begins and notes when (for the step timings in the log). */
+	private void step(Move move, Step step) {
+		this.listener.before(step, move.text);
+		move.stepStarted[step.ordinal()] = System.nanoTime();
 	}
 
 	private void progress(Move move) {
@@ -740,6 +749,40 @@ public final class KeyMover {
 		long pauseStart;
 
 		long pauseEnd;
+
+		final long[] stepStarted = new long[Step.values().length];
+
+		long acknowledgedAt;
+
+		long closedAt;
+
+		/** Milliseconds from each step's start to the next step's, for the log. */
+		String timings() {
+			StringBuilder result = new StringBuilder();
+			Step[] steps = Step.values();
+			for (int i = 0; i < steps.length; i++) {
+				if (this.stepStarted[i] == 0) {
+					continue;
+				}
+				long end = System.nanoTime();
+				for (int j = i + 1; j < steps.length; j++) {
+					if (this.stepStarted[j] != 0) {
+						end = this.stepStarted[j];
+						break;
+					}
+				}
+				result.append((result.length() > 0) ? ", " : "").append(steps[i].name().toLowerCase())
+					.append(' ').append((end - this.stepStarted[i]) / 1_000_000).append(" ms");
+			}
+			if (this.closedAt != 0) {
+				result.append("; of the fence: acknowledgements ")
+					.append((this.acknowledgedAt - this.pauseStart) / 1_000_000)
+					.append(" ms, closing ")
+					.append((this.closedAt - this.acknowledgedAt) / 1_000_000)
+					.append(" ms");
+			}
+			return result.toString();
+		}
 
 		Move(Object key, String text, String source, String target) {
 			this.key = key;
