@@ -211,9 +211,11 @@ public final class ShardDirectory implements KeyDirectory {
 		String text = DirectoryKeys.text(key);
 		SQLException failure = null;
 		if (System.nanoTime() - this.primaryBackoffUntil >= 0 && primaryUsable()) {
-			try (Connection connection = primaryConnection()) {
+			// Two thirds of the budget for the primary, the rest for a replica: a look-up waits
+			// at most connect-timeout for the directory in all.
+			try (Connection connection = connect(primaryDataSource(), this.timeoutMillis * 2L / 3)) {
 				Cached fresh = new Cached(readIn(connection, text).orElse(null), System.nanoTime());
-				this.lastProblem.set(null);
+				answered();
 				return fresh;
 			}
 			catch (SQLException ex) {
@@ -249,7 +251,7 @@ public final class ShardDirectory implements KeyDirectory {
 			if (node == holder.currentPrimary() || node.health().state() == NodeHealth.State.DOWN) {
 				continue;
 			}
-			try (Connection connection = bounded(node.dataSource().getConnection())) {
+			try (Connection connection = connect(node.dataSource(), this.timeoutMillis / 3)) {
 				long applied = maxSeq(connection);
 				if (applied < floor) {
 					continue;
@@ -266,6 +268,13 @@ public final class ShardDirectory implements KeyDirectory {
 	private boolean primaryUsable() {
 		Shard holder = this.shard.get();
 		return holder == null || holder.currentPrimary().health().state() != NodeHealth.State.DOWN;
+	}
+
+	/** The primary answered: the directory is healthy again. */
+	private void answered() {
+		if (this.lastProblem.get() != null && this.lastProblem.getAndSet(null) != null) {
+			logger.info("Directory table " + this.table + " answers on its primary again");
+		}
 	}
 
 	private void problem(String message) {
@@ -580,13 +589,23 @@ public final class ShardDirectory implements KeyDirectory {
 	}
 
 	Connection primaryConnection() throws SQLException {
-		return bounded(primaryDataSource().getConnection());
+		return connect(primaryDataSource(), this.timeoutMillis);
 	}
 
-	/** Bounds every statement on the connection by connect-timeout (a frozen node answers nothing). */
-	private Connection bounded(Connection connection) throws SQLException {
+	/**
+	 * A connection whose statements share one time budget with getting it: the pool's wait counts
+	 * against it, and a frozen node answers nothing within the rest.
+	 */
+	private static Connection connect(DataSource dataSource, long budgetMillis) throws SQLException {
+		long start = System.nanoTime();
+		Connection connection = dataSource.getConnection();
+		long left = budgetMillis - (System.nanoTime() - start) / 1_000_000;
+		return bounded(connection, (int) Math.max(50, left));
+	}
+
+	private static Connection bounded(Connection connection, int timeoutMillis) throws SQLException {
 		try {
-			connection.setNetworkTimeout(Runnable::run, this.timeoutMillis);
+			connection.setNetworkTimeout(Runnable::run, timeoutMillis);
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
 			}
@@ -628,7 +647,9 @@ public final class ShardDirectory implements KeyDirectory {
 
 	<T> T execute(SqlWork<T> work) {
 		try (Connection connection = primaryConnection()) {
-			return work.run(connection);
+			T result = work.run(connection);
+			answered();
+			return result;
 		}
 		catch (SQLException ex) {
 			throw new DirectoryUnavailableException(
