@@ -1,10 +1,9 @@
 package dev.shardline;
 
 /**
- * Thrown, before any statement runs, for work that would write a key while the key is being
- * moved to another shard. Retryable: retry after a short pause (the move takes about twice
- * {@code shardline.directory.cache-ttl} plus the copy); reads marked {@code @ReadOnly} keep
- * working during the move.
+ * Thrown, before any statement runs, for work that would write a key while a move of the key is
+ * in its fenced final phase (catch-up, verification, flip). Retryable: retry after a short pause
+ * (the phase lasts at most {@code shardline.directory.move-timeout}); reads keep working.
  */
 public class ShardMovingException extends ShardlineException {
 
