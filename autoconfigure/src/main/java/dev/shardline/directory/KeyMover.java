@@ -226,6 +226,14 @@ public final class KeyMover {
 			move.copied.put(table, (int) rows);
 			progress(move);
 		}
+		// One catch-up while the key is still writable, so the fenced one has only the last
+		// moments' changes to apply.
+		for (String table : this.tables.keySet()) {
+			onTarget(move, (source, target) -> move.copiers.get(table)
+				.catchUp(move.tables.get(table), source, target, move.keyValue)
+				.changedAnything() ? 1L : 0L);
+		}
+		progress(move);
 		step(move, Step.FENCE);
 		long seq = this.directory.compareAndSet(move.text, move.version, move.source, DirectoryEntry.State.MOVING,
 				move.target);
