@@ -1,5 +1,7 @@
 package dev.shardline.autoconfigure;
 
+import dev.shardline.directory.DirectoryBackfill;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -680,6 +682,22 @@ public class ShardlineProperties {
 		/** Rows per insert statement when a move copies a key's rows. */
 		private int moveBatchRows = 500;
 
+		/**
+		 * Whether start-up fails (instead of logging an error) when the sharding strategy differs
+		 * from the one the directory's keys were placed with and a backfill has not recorded them all.
+		 */
+		private boolean refuseUnrecordedPlacementChange = false;
+
+		/** Keys per batch of a directory backfill. */
+		private int backfillBatchKeys = 1000;
+
+		/**
+		 * How a backfill turns key-column values into keys, as the application passes them to
+		 * {@code @ShardKey}: auto (integers are numbers, binaries bytes, the rest strings), long,
+		 * string, uuid (stored as text) or bytes.
+		 */
+		private DirectoryBackfill.KeyType keyType = DirectoryBackfill.KeyType.AUTO;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -734,6 +752,30 @@ public class ShardlineProperties {
 
 		public void setAssignOnFirstWrite(boolean assignOnFirstWrite) {
 			this.assignOnFirstWrite = assignOnFirstWrite;
+		}
+
+		public boolean isRefuseUnrecordedPlacementChange() {
+			return this.refuseUnrecordedPlacementChange;
+		}
+
+		public void setRefuseUnrecordedPlacementChange(boolean refuseUnrecordedPlacementChange) {
+			this.refuseUnrecordedPlacementChange = refuseUnrecordedPlacementChange;
+		}
+
+		public int getBackfillBatchKeys() {
+			return this.backfillBatchKeys;
+		}
+
+		public void setBackfillBatchKeys(int backfillBatchKeys) {
+			this.backfillBatchKeys = backfillBatchKeys;
+		}
+
+		public DirectoryBackfill.KeyType getKeyType() {
+			return this.keyType;
+		}
+
+		public void setKeyType(DirectoryBackfill.KeyType keyType) {
+			this.keyType = keyType;
 		}
 
 		public Duration getMoveTimeout() {

@@ -198,6 +198,12 @@ public final class DirectorySync implements SmartLifecycle {
 		}
 	}
 
+	/** Live instances (this one included) that do not record new keys on their first write. */
+	public List<String> instancesNotAssigning() {
+		syncNow();
+		return this.members.notAssigning(this.lease);
+	}
+
 	/** Live instances (renewed within the lease). */
 	public int liveInstances() {
 		return this.members.live(this.lease);

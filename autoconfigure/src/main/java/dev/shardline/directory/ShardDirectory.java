@@ -148,9 +148,16 @@ public final class ShardDirectory implements KeyDirectory {
 				statement.execute(logDdl(this.table));
 				statement.execute(DirectoryMembers.ddl(this.table));
 				statement.execute(MoveDebris.ddl(this.table));
+				statement.execute(DirectoryBackfill.ddl(this.table));
+				statement.execute(DirectoryMeta.ddl(this.table));
 			}
 			return null;
 		});
+	}
+
+	/** Whether this instance records the strategy's choice on a key's first write. */
+	public boolean assignsOnFirstWrite() {
+		return this.assignOnFirstWrite;
 	}
 
 	/** The table's name. */
