@@ -1,5 +1,7 @@
 package dev.shardline.move;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -197,13 +199,13 @@ public final class MoveColumn {
 		if (text == null) {
 			return "NULL";
 		}
-		if (this.kind == Kind.STRING && this.charset != null && this.charset.toLowerCase(Locale.ROOT).startsWith("utf8")
-				|| this.kind == Kind.JSON) {
-			return "'" + new String(java.util.HexFormat.of().parseHex(text), java.nio.charset.StandardCharsets.UTF_8)
-					+ "'";
-		}
-		return (this.kind == Kind.STRING || this.kind == Kind.BINARY || this.kind == Kind.SPATIAL) ? "X'" + text + "'"
-				: text;
+		return switch (this.kind) {
+			case TEMPORAL, TEXT_FORM -> "'" + text + "'";
+			case STRING, JSON -> (this.kind == Kind.JSON || this.charset.toLowerCase(Locale.ROOT).startsWith("utf8"))
+					? "'" + new String(HexFormat.of().parseHex(text), StandardCharsets.UTF_8) + "'" : "X'" + text + "'";
+			case BINARY, SPATIAL -> "X'" + text + "'";
+			default -> text;
+		};
 	}
 
 	/**
