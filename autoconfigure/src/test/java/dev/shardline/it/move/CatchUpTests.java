@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.shardline.move.CatchUp;
+import dev.shardline.move.FinalSync;
 import dev.shardline.move.MoveTable;
 import dev.shardline.move.RowCopier;
 import dev.shardline.test.MySqlTopology;
@@ -74,6 +75,15 @@ class CatchUpTests {
 				// other keys: the source's not copied, the target's not touched
 				assertThat(keyRows(target, table, OTHER)).containsExactly("7|null|7.000000|target-other");
 
+				// the final phase in one pass: the same result, proven by an independent verify after it
+				execute(source, "UPDATE `" + table + "` SET note = 'last' WHERE k = " + KEY + " AND id = 20",
+						"INSERT INTO `" + table + "` VALUES (" + KEY + ", 60, NULL, 6, 'n60')",
+						"DELETE FROM `" + table + "` WHERE k = " + KEY + " AND id = 21");
+				FinalSync sync = copier.catchUpAndVerify(moveTable, source, target, KEY);
+				assertThat(sync.catchUp()).isEqualTo(new CatchUp(1, 1, 1));
+				assertThat(sync.verification()).isEqualTo(copier.verify(moveTable, source, target, KEY));
+				assertThat(keyRows(target, table, KEY)).containsExactlyElementsOf(keyRows(source, table, KEY));
+
 				assertThat(copier.deleteAll(moveTable, target, KEY)).isEqualTo(48);
 				assertThat(keyRows(target, table, KEY)).isEmpty();
 				assertThat(keyRows(target, table, OTHER)).hasSize(1);
@@ -132,6 +142,48 @@ class CatchUpTests {
 				for (Connection c : List.of(source, target)) {
 					execute(c, "DROP TABLE IF EXISTS `" + byText + "`", "DROP TABLE IF EXISTS `" + byBytes + "`");
 				}
+			}
+		}
+	}
+
+	@Test
+	void aConstraintViolationOnTheTargetFailsWithTheServersErrorAndLeavesTheSessionAsItWas(MySqlTopology topology)
+			throws Exception {
+		String table = MoveDb.table("mv_conflict");
+		try (Connection source = open(topology, 0, ""); Connection target = open(topology, 1, "")) {
+			try {
+				String ddl = "CREATE TABLE `" + table + "` (k BIGINT NOT NULL, id BIGINT NOT NULL, email VARCHAR(50), "
+						+ "PRIMARY KEY (k, id), UNIQUE KEY (email))";
+				execute(source, ddl);
+				execute(target, ddl);
+				List<String> values = new ArrayList<>();
+				for (int id = 1; id <= 3000; id++) {
+					values.add("(" + KEY + ", " + id + ", 'user" + id + "@example.com')");
+				}
+				execute(source, "INSERT INTO `" + table + "` VALUES " + String.join(", ", values));
+				// another key on the target already holds one of the unique values
+				execute(target, "INSERT INTO `" + table + "` VALUES (" + OTHER + ", 1, 'user2500@example.com')");
+				execute(target, "SET time_zone = '+03:00', sql_mode = 'STRICT_ALL_TABLES'");
+				RowCopier copier = new RowCopier(table, "k", 200);
+				MoveTable moveTable = copier.preflight(source, target);
+
+				java.sql.SQLException failure = org.assertj.core.api.Assertions
+					.catchThrowableOfType(java.sql.SQLException.class,
+							() -> copier.copyAll(moveTable, source, target, KEY));
+
+				assertThat(failure.getSQLState()).isEqualTo("23000");
+				assertThat(failure.getMessage()).contains("Copying rows of table '" + table + "' for key '" + KEY + "'",
+						"Duplicate entry 'user2500@example.com'");
+				assertThat(rows(target, "SELECT @@session.time_zone, @@session.sql_mode"))
+					.containsExactly("+03:00|STRICT_ALL_TABLES");
+				// the connections stay usable: remove the conflict and copy again
+				execute(target, "DELETE FROM `" + table + "` WHERE k = " + OTHER);
+				assertThat(copier.copyAll(moveTable, source, target, KEY)).isEqualTo(3000);
+				assertThat(copier.verify(moveTable, source, target, KEY).rows()).isEqualTo(3000);
+			}
+			finally {
+				execute(source, "DROP TABLE IF EXISTS `" + table + "`");
+				execute(target, "DROP TABLE IF EXISTS `" + table + "`");
 			}
 		}
 	}

@@ -66,8 +66,9 @@ class CopyThroughputTests {
 					copyNanos.add(System.nanoTime() - t1);
 				}
 				List<Long> finalNanos = new ArrayList<>();
+				List<Long> onePassNanos = new ArrayList<>();
 				List<Long> idleNanos = new ArrayList<>();
-				for (int run = 0; run < 8; run++) {
+				for (int run = 0; run < 16; run++) {
 					long t0 = System.nanoTime();
 					assertThat(copier.catchUp(moveTable, source, target, KEY)).isEqualTo(new CatchUp(0, 0, 0));
 					copier.verify(moveTable, source, target, KEY);
@@ -84,16 +85,25 @@ class CopyThroughputTests {
 					}
 					execute(source, "INSERT INTO `" + table + "` (customer_id, order_id, status) VALUES "
 							+ String.join(", ", inserts));
+					// alternate: catchUp then verify, against catchUpAndVerify, in the same run
 					long t1 = System.nanoTime();
-					assertThat(copier.catchUp(moveTable, source, target, KEY)).isEqualTo(new CatchUp(5, 10, 5));
-					copier.verify(moveTable, source, target, KEY);
-					finalNanos.add(System.nanoTime() - t1);
+					if (run % 2 == 0) {
+						assertThat(copier.catchUp(moveTable, source, target, KEY)).isEqualTo(new CatchUp(5, 10, 5));
+						copier.verify(moveTable, source, target, KEY);
+						finalNanos.add(System.nanoTime() - t1);
+					}
+					else {
+						assertThat(copier.catchUpAndVerify(moveTable, source, target, KEY).catchUp())
+							.isEqualTo(new CatchUp(5, 10, 5));
+						onePassNanos.add(System.nanoTime() - t1);
+					}
 				}
 				System.out.printf("move engine, %d-row key: plain SELECT * read ms %s; copyAll ms %s (rows/s %s); "
-						+ "catch-up(nothing changed)+verify ms %s; catch-up(10 updated, 5 inserted, 5 deleted)+verify ms %s%n",
+						+ "catch-up(nothing changed)+verify ms %s; catch-up(10 updated, 5 inserted, 5 deleted)+verify ms %s; "
+						+ "the same by catchUpAndVerify ms %s%n",
 						ROWS, millis(readNanos), millis(copyNanos),
 						copyNanos.stream().map((n) -> Long.toString(ROWS * 1_000_000_000L / n)).toList(), millis(idleNanos),
-						millis(finalNanos));
+						millis(finalNanos), millis(onePassNanos));
 			}
 			finally {
 				execute(source, "DROP TABLE IF EXISTS `" + table + "`");
