@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,9 +44,10 @@ import java.util.concurrent.TimeUnit;
  * non-strict session); exactness is instead proven by {@link #verify}.
  * <p>
  * Verification compares a per-row digest that both servers compute the same way: MD5 over the
- * exact text of every stored (non-generated) column, each NULL marked apart from every value,
- * so one microsecond, one byte, one {@code FLOAT} ULP, a trailing space or NULL against ''
- * changes it.
+ * exact text of every stored (non-generated) column (the MD5 of the raw bytes for strings,
+ * binary and spatial values, see {@link MoveColumn#digestExpression()}), each NULL marked
+ * apart from every value, so one microsecond, one byte, one {@code FLOAT} ULP, a trailing space
+ * or NULL against '' changes it.
  * <p>
  * Not thread-safe per connection; one instance may serve many calls.
  */
@@ -430,6 +432,13 @@ public final class RowCopier {
 		appendReads(select, primaryKey);
 		select.append(", ");
 		appendReads(select, stored);
+		List<Integer> hexColumns = new ArrayList<>();
+		for (int i = 0; i < stored.size(); i++) {
+			if (stored.get(i).travelsAsHex()) {
+				hexColumns.add(i);
+				select.append(", ").append(MoveColumn.quote(stored.get(i).name())).append(" IS NULL");
+			}
+		}
 		select.append(" FROM ").append(table.quotedName()).append(" WHERE ")
 			.append(MoveColumn.quote(table.keyColumn())).append(" = ?");
 		if (condition != null) {
@@ -448,6 +457,15 @@ public final class RowCopier {
 					}
 					for (int i = 0; i < values.length; i++) {
 						values[i] = rs.getString(pk.length + i + 1);
+					}
+					for (int h = 0; h < hexColumns.size(); h++) {
+						int i = hexColumns.get(h);
+						if (values[i] == null && !rs.getBoolean(pk.length + values.length + h + 1)) {
+							throw new SQLException("Column '" + stored.get(i).name() + "' of the row with primary key "
+									+ Arrays.toString(pk) + " holds a value too large to send as hex text within the "
+									+ "source's max_allowed_packet; raise max_allowed_packet on both servers above "
+									+ "twice the largest value");
+						}
 					}
 					writer.add(values);
 					if (copied != null) {
@@ -474,7 +492,7 @@ public final class RowCopier {
 		sql.append(", MD5(CONCAT_WS(','");
 		for (MoveColumn column : table.storedColumns()) {
 			// NULL becomes '-', a value '=' followed by its text: NULL, '' and 'NULL' all differ
-			sql.append(", COALESCE(CONCAT('=', ").append(column.readExpression()).append("), '-')");
+			sql.append(", COALESCE(CONCAT('=', ").append(column.digestExpression()).append("), '-')");
 		}
 		sql.append(")) FROM ").append(table.quotedName()).append(" WHERE ")
 			.append(MoveColumn.quote(table.keyColumn())).append(" = ?");
@@ -491,7 +509,12 @@ public final class RowCopier {
 					for (int i = 0; i < pk.length; i++) {
 						pk[i] = rs.getString(i + 1);
 					}
-					rows.add(new RowDigest(String.join(",", pk), pk, rs.getString(pk.length + 1)));
+					String digest = rs.getString(pk.length + 1);
+					if (digest == null) {
+						throw new SQLException("The digest of the row with primary key " + Arrays.toString(pk)
+								+ " could not be computed on " + table.server());
+					}
+					rows.add(new RowDigest(String.join(",", pk), pk, digest));
 				}
 			}
 		}

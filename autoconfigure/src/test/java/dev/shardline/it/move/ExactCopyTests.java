@@ -25,6 +25,7 @@ import static dev.shardline.it.move.MoveDb.open;
 import static dev.shardline.it.move.MoveDb.rows;
 import static dev.shardline.it.move.MoveDb.string;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -255,6 +256,45 @@ class ExactCopyTests {
 				assertThat(checksum(target, table)).isEqualTo(checksum(source, table));
 				assertThat(rows(target, "SELECT CAST(CAST(f AS DOUBLE) AS CHAR), d FROM `" + table + "` WHERE id = -2"))
 					.containsExactly("1.0000001192092896|1.0000000000000002");
+			}
+			finally {
+				execute(source, "DROP TABLE IF EXISTS `" + table + "`");
+				execute(target, "DROP TABLE IF EXISTS `" + table + "`");
+			}
+		}
+	}
+
+	@Test
+	void largeValuesCopyExactlyAndOnesTooLargeForTextFailLoudly(MySqlTopology topology) throws Exception {
+		String table = MoveDb.table("mv_large");
+		try (Connection source = open(topology, 0, ""); Connection target = open(topology, 1, "")) {
+			try {
+				String ddl = "CREATE TABLE `" + table + "` (k BIGINT NOT NULL, id INT NOT NULL, b LONGBLOB, t LONGTEXT, "
+						+ "PRIMARY KEY (k, id)) DEFAULT CHARSET = utf8mb4";
+				execute(source, ddl);
+				execute(target, ddl);
+				long packet = Long.parseLong(string(source, "SELECT @@max_allowed_packet"));
+				// rows around the statement size limit: each larger than one INSERT may hold with others
+				execute(source, "INSERT INTO `" + table + "` VALUES (" + KEY + ", 1, REPEAT(X'00FF', 1500000), "
+						+ "REPEAT('\u00e9 ', 1000000)), (" + KEY + ", 2, X'', ''), (" + KEY + ", 3, REPEAT(X'01', 2500000), NULL)");
+				RowCopier copier = new RowCopier(table, "k", 100);
+				MoveTable moveTable = copier.preflight(source, target);
+				assertThat(copier.copyAll(moveTable, source, target, KEY)).isEqualTo(3);
+				copier.verify(moveTable, source, target, KEY);
+				assertThat(checksum(target, table)).isEqualTo(checksum(source, table));
+
+				// HEX() of a value over half of max_allowed_packet is NULL: never copied as NULL
+				execute(source, "INSERT INTO `" + table + "` VALUES (" + KEY + ", 4, REPEAT('x', " + (packet / 2 + 10)
+						+ "), NULL)");
+				assertThatExceptionOfType(java.sql.SQLException.class)
+					.isThrownBy(() -> copier.copyAll(moveTable, source, target, KEY))
+					.withMessageContaining("Copying rows of table '" + table + "' for key '" + KEY + "'")
+					.withMessageContaining("Column 'b' of the row with primary key [" + KEY + ", 4]")
+					.withMessageContaining("max_allowed_packet");
+				// and verification, which hashes raw bytes, sees the row is missing
+				assertThatExceptionOfType(dev.shardline.move.MoveVerificationException.class)
+					.isThrownBy(() -> copier.verify(moveTable, source, target, KEY))
+					.withMessageContaining("{k=" + KEY + ", id=");
 			}
 			finally {
 				execute(source, "DROP TABLE IF EXISTS `" + table + "`");
