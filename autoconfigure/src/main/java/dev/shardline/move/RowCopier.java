@@ -49,7 +49,11 @@ import java.util.concurrent.TimeUnit;
  * apart from every value, so one microsecond, one byte, one {@code FLOAT} ULP, a trailing space
  * or NULL against '' changes it.
  * <p>
- * Not thread-safe per connection; one instance may serve many calls.
+ * Two short-lived helper threads overlap the servers' work: the target's digests are read
+ * while the source's are, and the copy's {@code INSERT}s run while the next rows are read. Each
+ * connection is still used by one thread at a time, and every call returns only after its
+ * helper has ended. A copier holds no state between calls and may serve many keys; source and
+ * target must be different connections.
  */
 public final class RowCopier {
 
@@ -98,6 +102,7 @@ public final class RowCopier {
 	 * @throws SQLException if a server cannot be read
 	 */
 	public MoveTable preflight(Connection source, Connection target) throws SQLException {
+		requireDistinct(source, target);
 		MoveTable from = MoveTable.read(source, this.table, this.keyColumn);
 		MoveTable to = MoveTable.read(target, this.table, this.keyColumn);
 		List<MoveColumn> a = from.columns();
@@ -161,6 +166,7 @@ public final class RowCopier {
 	 * error code are the server's)
 	 */
 	public long copyAll(MoveTable table, Connection source, Connection target, Object keyValue) throws SQLException {
+		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
 			deleteKey(table, target, keyValue);
 			return copyRows(table, source, target, keyValue, null, null);
@@ -184,6 +190,7 @@ public final class RowCopier {
 	 */
 	public CatchUp catchUp(MoveTable table, Connection source, Connection target, Object keyValue)
 			throws SQLException {
+		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
 			List<List<RowDigest>> both = digestsOnBoth(table, source, target, keyValue);
 			return apply(table, source, target, keyValue, both.get(0), both.get(1)).catchUp();
@@ -208,6 +215,7 @@ public final class RowCopier {
 	 */
 	public Verification verify(MoveTable table, Connection source, Connection target, Object keyValue)
 			throws SQLException {
+		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
 			List<List<RowDigest>> both = digestsOnBoth(table, source, target, keyValue);
 			return compare(table, source, target, keyValue, both.get(0), both.get(1));
@@ -233,6 +241,7 @@ public final class RowCopier {
 	 */
 	public FinalSync catchUpAndVerify(MoveTable table, Connection source, Connection target, Object keyValue)
 			throws SQLException {
+		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
 			List<List<RowDigest>> both = digestsOnBoth(table, source, target, keyValue);
 			List<RowDigest> from = both.get(0);
@@ -512,7 +521,7 @@ public final class RowCopier {
 					String digest = rs.getString(pk.length + 1);
 					if (digest == null) {
 						throw new SQLException("The digest of the row with primary key " + Arrays.toString(pk)
-								+ " could not be computed on " + table.server());
+								+ " could not be computed");
 					}
 					rows.add(new RowDigest(String.join(",", pk), pk, digest));
 				}
@@ -626,6 +635,13 @@ public final class RowCopier {
 			// a driver without streaming buffers the result: slower for huge keys, still correct
 		}
 		return statement;
+	}
+
+	private static void requireDistinct(Connection source, Connection target) {
+		if (source == target) {
+			// one session cannot be pinned twice, nor read by two threads at once
+			throw new IllegalArgumentException("Source and target must be different connections");
+		}
 	}
 
 	private static List<String> lower(List<String> names) {

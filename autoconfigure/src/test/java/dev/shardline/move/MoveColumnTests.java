@@ -47,6 +47,16 @@ class MoveColumnTests {
 	}
 
 	@Test
+	void digestsLargeKindsByTheMd5OfTheirBytes() {
+		assertThat(column("b", "longblob", "longblob").digestExpression())
+			.isEqualTo("CAST(MD5(`b`) AS CHAR CHARACTER SET ascii)");
+		assertThat(column("s", "varchar", "varchar(10)").travelsAsHex()).isTrue();
+		assertThat(column("t", "datetime", "datetime(6)").digestExpression())
+			.isEqualTo(column("t", "datetime", "datetime(6)").readExpression());
+		assertThat(column("t", "datetime", "datetime(6)").travelsAsHex()).isFalse();
+	}
+
+	@Test
 	void buildsLiteralsFromRenderedValues() {
 		assertThat(column("n", "bigint", "bigint(20) unsigned").literal("18446744073709551615"))
 			.isEqualTo("18446744073709551615");
