@@ -40,7 +40,7 @@ class ExactCopyTests {
 
 	static final long KEY = 4_200_000_001L;
 
-	static final String SESSION = "SELECT @@session.time_zone, @@session.sql_mode";
+	static final String SESSION = "SELECT @@session.time_zone, @@session.sql_mode, @@session.net_write_timeout";
 
 	static final String DECIMAL_MAX = "9".repeat(35) + "." + "9".repeat(30);
 

@@ -104,6 +104,15 @@ class PreflightTests {
 	}
 
 	@Test
+	void oneConnectionCannotBeBothSourceAndTarget(MySqlTopology topology) throws Exception {
+		try (Connection both = open(topology, 0, "")) {
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> new RowCopier("any", "customer_id", 10).preflight(both, both))
+				.withMessage("Source and target must be different connections");
+		}
+	}
+
+	@Test
 	void noPrimaryKey(MySqlTopology topology) throws Exception {
 		String heap = "CREATE TABLE `%s` (customer_id BIGINT NOT NULL, amount INT, KEY (customer_id))";
 		MoveRefusedException refusal = refused(topology, List.of(heap), List.of(heap), "customer_id");
