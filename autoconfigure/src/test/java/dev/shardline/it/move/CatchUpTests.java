@@ -180,6 +180,18 @@ class CatchUpTests {
 				execute(target, "DELETE FROM `" + table + "` WHERE k = " + OTHER);
 				assertThat(copier.copyAll(moveTable, source, target, KEY)).isEqualTo(3000);
 				assertThat(copier.verify(moveTable, source, target, KEY).rows()).isEqualTo(3000);
+				// differences of more rows than one statement matches: handled in chunks
+				execute(target, "DELETE FROM `" + table + "` WHERE k = " + KEY + " AND id <= 1200");
+				execute(source, "UPDATE `" + table + "` SET email = CONCAT('x', email) WHERE k = " + KEY
+						+ " AND id > 2200");
+				assertThat(copier.catchUp(moveTable, source, target, KEY)).isEqualTo(new CatchUp(1200, 800, 0));
+				execute(source, "DELETE FROM `" + table + "` WHERE k = " + KEY + " AND id BETWEEN 1 AND 700");
+				execute(source, "UPDATE `" + table + "` SET email = CONCAT('y', email) WHERE k = " + KEY
+						+ " AND id > 1400");
+				FinalSync sync = copier.catchUpAndVerify(moveTable, source, target, KEY);
+				assertThat(sync.catchUp()).isEqualTo(new CatchUp(0, 1600, 700));
+				assertThat(sync.verification().rows()).isEqualTo(2300);
+				assertThat(copier.verify(moveTable, source, target, KEY)).isEqualTo(sync.verification());
 			}
 			finally {
 				execute(source, "DROP TABLE IF EXISTS `" + table + "`");
