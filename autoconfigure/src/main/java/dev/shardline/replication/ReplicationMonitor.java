@@ -84,6 +84,8 @@ public final class ReplicationMonitor implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile Duration startupProbeTime = Duration.ZERO;
+
 	/**
 	 * Creates the monitor.
 	 * @param topology the nodes to watch
@@ -134,11 +136,17 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		// many nodes are down or hung, start-up waits for it at most one connect timeout (plus a
 		// little): probes still running then finish in the background. Replicas that just have
 		// not received the first heartbeat yet get two quick second looks within that bound.
-		long deadline = System.nanoTime() + startupBound().toNanos();
+		long started = System.nanoTime();
+		long deadline = started + startupBound().toNanos();
 		submitRound().await(deadline);
 		for (int look = 0; look < 2 && anyReachableReplicaBehind() && System.nanoTime() < deadline; look++) {
 			pause(Duration.ofMillis(Math.min(100, Math.max(0, (deadline - System.nanoTime()) / 1_000_000))));
 			submitRound().await(deadline);
+		}
+		this.startupProbeTime = Duration.ofNanos(System.nanoTime() - started);
+		if (logger.isDebugEnabled()) {
+			logger.debug("First probe rounds of " + this.probes.size() + " nodes took " + this.startupProbeTime.toMillis()
+					+ " ms");
 		}
 		long interval = Math.max(50, this.settings.checkInterval().toMillis());
 		this.scheduler.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
@@ -205,6 +213,14 @@ public final class ReplicationMonitor implements SmartLifecycle {
 	 */
 	public static int maxProbeThreads() {
 		return MAX_PROBE_THREADS;
+	}
+
+	/**
+	 * How long start-up waited for the first probe rounds: at most about one connect timeout
+	 * (plus 0.5 s), however many nodes are down or hung.
+	 */
+	public Duration startupProbeTime() {
+		return this.startupProbeTime;
 	}
 
 	/**
