@@ -135,13 +135,14 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		// A first round before the application serves, so replicas are usable at once. However
 		// many nodes are down or hung, start-up waits for it at most one connect timeout (plus a
 		// little): probes still running then finish in the background. Replicas that just have
-		// not received the first heartbeat yet get two quick second looks within that bound.
+		// not received the first heartbeat yet get two quick second looks (only they are probed)
+		// within that bound.
 		long started = System.nanoTime();
 		long deadline = started + startupBound().toNanos();
 		submitRound().await(deadline);
 		for (int look = 0; look < 2 && anyReachableReplicaBehind() && System.nanoTime() < deadline; look++) {
 			pause(Duration.ofMillis(Math.min(100, Math.max(0, (deadline - System.nanoTime()) / 1_000_000))));
-			submitRound().await(deadline);
+			submitRound(ReplicationMonitor::replicaBehind).await(deadline);
 		}
 		this.startupProbeTime = Duration.ofNanos(System.nanoTime() - started);
 		if (logger.isDebugEnabled()) {
@@ -160,14 +161,19 @@ public final class ReplicationMonitor implements SmartLifecycle {
 	private boolean anyReachableReplicaBehind() {
 		for (Shard shard : this.topology.shards()) {
 			for (ShardNode node : shard.nodes()) {
-				NodeHealth.State state = node.health().state();
-				if (node != shard.currentPrimary()
-						&& (state == NodeHealth.State.UNKNOWN || state == NodeHealth.State.LAGGING)) {
+				if (replicaBehind(shard, node)) {
 					return true;
 				}
 			}
 		}
 		return false;
+	}
+
+	/** A replica that answered but whose lag is unknown or too high (e.g. the first heartbeat is on its way). */
+	private static boolean replicaBehind(Shard shard, ShardNode node) {
+		NodeHealth.State state = node.health().state();
+		return node != shard.currentPrimary()
+				&& (state == NodeHealth.State.UNKNOWN || state == NodeHealth.State.LAGGING);
 	}
 
 	private static void pause(Duration duration) {
@@ -258,26 +264,41 @@ public final class ReplicationMonitor implements SmartLifecycle {
 	 * this round's heartbeat.
 	 */
 	private Round submitRound() {
+		return submitRound((shard, node) -> true);
+	}
+
+	private Round submitRound(java.util.function.BiPredicate<Shard, ShardNode> selected) {
 		ExecutorService executor = this.probeExecutor;
-		List<Shard> shards = this.topology.shards();
-		Round round = new Round(this.topology.nodes().size());
+		Map<Shard, List<ShardNode>> nodes = new LinkedHashMap<>();
+		int count = 0;
+		for (Shard shard : this.topology.shards()) {
+			List<ShardNode> chosen = new ArrayList<>();
+			for (ShardNode node : shard.nodes()) {
+				if (selected.test(shard, node)) {
+					chosen.add(node);
+				}
+			}
+			if (!chosen.isEmpty()) {
+				nodes.put(shard, chosen);
+				count += chosen.size();
+			}
+		}
+		Round round = new Round(count);
 		if (executor == null || executor.isShutdown()) {
 			round.skipAll();
 			return round;
 		}
 		Map<Shard, AtomicInteger> pendingPerShard = new LinkedHashMap<>();
-		for (Shard shard : shards) {
-			pendingPerShard.put(shard, new AtomicInteger(shard.nodes().size()));
-		}
+		nodes.forEach((shard, chosen) -> pendingPerShard.put(shard, new AtomicInteger(chosen.size())));
 		for (boolean primaries : new boolean[] { true, false }) {
-			for (Shard shard : shards) {
+			nodes.forEach((shard, chosen) -> {
 				ShardNode currentPrimary = shard.currentPrimary();
-				for (ShardNode node : shard.nodes()) {
+				for (ShardNode node : chosen) {
 					if ((node == currentPrimary) == primaries) {
 						submit(executor, this.probes.get(node), primaries, shard, pendingPerShard.get(shard), round);
 					}
 				}
-			}
+			});
 		}
 		return round;
 	}
