@@ -82,6 +82,9 @@ import org.springframework.jdbc.datasource.init.DatabasePopulator;
 @EnableConfigurationProperties(ShardlineProperties.class)
 public final class ShardlineAutoConfiguration {
 
+	/** Cap of the default scatter thread count, whatever the number of shards. */
+	static final int MAX_DEFAULT_SCATTER_THREADS = 64;
+
 	@Bean(destroyMethod = "close")
 	Topology shardlineTopology(ShardlineProperties properties, ObjectProvider<PoolCustomizer> customizers) {
 		ShardlineConfigurationValidator.validate(properties);
@@ -240,7 +243,12 @@ public final class ShardlineAutoConfiguration {
 	@Bean(destroyMethod = "shutdown")
 	ScatterThreads shardlineScatterThreads(Topology topology, ShardlineProperties properties) {
 		Integer configured = properties.getScatter().getThreads();
-		return new ScatterThreads((configured != null) ? configured : Math.max(4, 2 * topology.shards().size()));
+		return new ScatterThreads((configured != null) ? configured : defaultScatterThreads(topology.shards().size()));
+	}
+
+	/** Two per shard (two scatters at once run every shard in parallel), at least 4, at most 64. */
+	static int defaultScatterThreads(int shards) {
+		return Math.min(MAX_DEFAULT_SCATTER_THREADS, Math.max(4, 2 * shards));
 	}
 
 	@Bean
@@ -269,6 +277,8 @@ public final class ShardlineAutoConfiguration {
 						thread.setDaemon(true);
 						return thread;
 					});
+			// Threads retire after a minute without scatter work: an idle application keeps none.
+			this.executor.allowCoreThreadTimeOut(true);
 		}
 
 		java.util.concurrent.Executor executor() {

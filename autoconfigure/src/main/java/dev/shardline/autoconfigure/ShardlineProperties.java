@@ -576,7 +576,10 @@ public class ShardlineProperties {
 	/** Scatter-gather settings. */
 	public static class Scatter {
 
-		/** Threads that run per-shard work of scatter-gather calls (bounded). Default: 2 per shard, at least 4. */
+		/**
+		 * Threads that run per-shard work of scatter-gather calls (bounded; idle ones retire after
+		 * a minute). Default: 2 per shard, at least 4, at most 64.
+		 */
 		private Integer threads;
 
 		/** Default per-call timeout of a scatter-gather call (each shard's work must finish by then). */

@@ -17,8 +17,10 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -36,8 +38,9 @@ import org.springframework.context.SmartLifecycle;
  * Watches every node on a background schedule: reachability, replication lag (heartbeat or
  * replica status), GTID positions for read-your-writes, and, with discovery on, which node of
  * a shard is writable. Probes run in parallel on the monitor's own connections with
- * timeouts, so a dead or frozen node delays nothing else, and request threads never wait on
- * the monitor. Stops before the pools close.
+ * timeouts, on a small fixed number of threads whatever the number of nodes; each node's
+ * probes are independent of every other node's, so a dead or frozen node delays nothing
+ * else, and request threads never wait on the monitor. Stops before the pools close.
  */
 public final class ReplicationMonitor implements SmartLifecycle {
 
@@ -46,6 +49,15 @@ public final class ReplicationMonitor implements SmartLifecycle {
 	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
 	private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+	/** Upper bound on probe threads, whatever the number of nodes. */
+	private static final int MAX_PROBE_THREADS = 8;
+
+	/** Beyond the connect timeout, what a round's queries may take before start-up goes on without them. */
+	private static final long ROUND_MARGIN_MILLIS = 500;
+
+	/** MySQL's and MariaDB's "table doesn't exist". */
+	private static final int ER_NO_SUCH_TABLE = 1146;
 
 	private static final String HEARTBEAT_UPSERT_TAIL = ") ON DUPLICATE KEY UPDATE written_micros = VALUES(written_micros)";
 
@@ -71,6 +83,8 @@ public final class ReplicationMonitor implements SmartLifecycle {
 	private volatile ExecutorService probeExecutor;
 
 	private volatile boolean running;
+
+	private volatile Duration startupProbeTime = Duration.ZERO;
 
 	/**
 	 * Creates the monitor.
@@ -110,36 +124,56 @@ public final class ReplicationMonitor implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.probeExecutor = Executors.newFixedThreadPool(Math.max(2, Math.min(16, this.probes.size())),
-				daemonThreads("shardline-probe-"));
+		int workers = Math.max(1, Math.min(MAX_PROBE_THREADS, this.probes.size()));
+		ThreadPoolExecutor workerPool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), daemonThreads("shardline-probe-"));
+		// Idle threads retire: a long check interval costs no standing threads.
+		workerPool.allowCoreThreadTimeOut(true);
+		this.probeExecutor = workerPool;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("shardline-monitor-"));
 		this.running = true;
-		if (this.settings.createHeartbeatTable() && this.settings.method() == Method.HEARTBEAT) {
-			createHeartbeatTables();
+		// A first round before the application serves, so replicas are usable at once. However
+		// many nodes are down or hung, start-up waits for it at most one connect timeout (plus a
+		// little): probes still running then finish in the background. Replicas that just have
+		// not received the first heartbeat yet get two quick second looks (only they are probed)
+		// within that bound.
+		long started = System.nanoTime();
+		long deadline = started + startupBound().toNanos();
+		submitRound().await(deadline);
+		for (int look = 0; look < 2 && anyReachableReplicaBehind() && System.nanoTime() < deadline; look++) {
+			pause(Duration.ofMillis(Math.min(100, Math.max(0, (deadline - System.nanoTime()) / 1_000_000))));
+			submitRound(ReplicationMonitor::replicaBehind).await(deadline);
 		}
-		// A first round before the application serves, so replicas are usable at once; bounded
-		// by the connect timeout even when nodes are down. Replicas that just have not received
-		// the first heartbeat yet get two quick second looks.
-		checkNow();
-		for (int round = 0; round < 2 && anyReachableReplicaBehind(); round++) {
-			pause(Duration.ofMillis(100));
-			checkNow();
+		this.startupProbeTime = Duration.ofNanos(System.nanoTime() - started);
+		if (logger.isDebugEnabled()) {
+			logger.debug("First probe rounds of " + this.probes.size() + " nodes took " + this.startupProbeTime.toMillis()
+					+ " ms");
 		}
 		long interval = Math.max(50, this.settings.checkInterval().toMillis());
-		this.scheduler.scheduleWithFixedDelay(this::checkSafely, interval, interval, TimeUnit.MILLISECONDS);
+		this.scheduler.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	/** How long the first round may delay start-up: one connect timeout, plus a margin for the queries. */
+	Duration startupBound() {
+		return this.settings.connectTimeout().plusMillis(ROUND_MARGIN_MILLIS);
 	}
 
 	private boolean anyReachableReplicaBehind() {
 		for (Shard shard : this.topology.shards()) {
 			for (ShardNode node : shard.nodes()) {
-				NodeHealth.State state = node.health().state();
-				if (node != shard.currentPrimary()
-						&& (state == NodeHealth.State.UNKNOWN || state == NodeHealth.State.LAGGING)) {
+				if (replicaBehind(shard, node)) {
 					return true;
 				}
 			}
 		}
 		return false;
+	}
+
+	/** A replica that answered but whose lag is unknown or too high (e.g. the first heartbeat is on its way). */
+	private static boolean replicaBehind(Shard shard, ShardNode node) {
+		NodeHealth.State state = node.health().state();
+		return node != shard.currentPrimary()
+				&& (state == NodeHealth.State.UNKNOWN || state == NodeHealth.State.LAGGING);
 	}
 
 	private static void pause(Duration duration) {
@@ -174,14 +208,39 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		return Integer.MAX_VALUE - 1000;
 	}
 
-	/** How many check rounds completed. */
+	/** How many check rounds completed (a round completes when each of its probes has finished or timed out). */
 	public int completedChecks() {
 		return this.checks.get();
 	}
 
-	private void checkSafely() {
+	/**
+	 * The most probe threads the monitor runs, whatever the number of nodes. Probes are short
+	 * queries; a hung node holds one thread for at most the connect timeout.
+	 */
+	public static int maxProbeThreads() {
+		return MAX_PROBE_THREADS;
+	}
+
+	/**
+	 * How long start-up waited for the first probe rounds: at most about one connect timeout
+	 * (plus 0.5 s), however many nodes are down or hung.
+	 */
+	public Duration startupProbeTime() {
+		return this.startupProbeTime;
+	}
+
+	/**
+	 * The most probe threads that ran at once since start: at most {@link #maxProbeThreads()}
+	 * (and the node count), however many nodes hang.
+	 */
+	public int largestProbeThreadCount() {
+		ExecutorService executor = this.probeExecutor;
+		return (executor instanceof ThreadPoolExecutor pool) ? pool.getLargestPoolSize() : 0;
+	}
+
+	private void tick() {
 		try {
-			checkNow();
+			submitRound();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Replication check failed", ex);
@@ -193,58 +252,126 @@ public final class ReplicationMonitor implements SmartLifecycle {
 	 * timeout plus a little. Used by the schedule, at start, and to re-probe on demand.
 	 */
 	public void checkNow() {
+		submitRound().await(System.nanoTime() + startupBound().toNanos());
+	}
+
+	/**
+	 * Hands one probe per node to the workers and returns without waiting. Each node's probe
+	 * is independent of every other node's: nothing waits for a round to finish, so a node
+	 * whose probe hangs (frozen server) delays no other node's probes, in this round or the
+	 * next; its own next probe is skipped while the hung one is still running (it ends at the
+	 * connect timeout). Primaries are queued first, so replicas are mostly measured against
+	 * this round's heartbeat.
+	 */
+	private Round submitRound() {
+		return submitRound((shard, node) -> true);
+	}
+
+	private Round submitRound(java.util.function.BiPredicate<Shard, ShardNode> selected) {
 		ExecutorService executor = this.probeExecutor;
-		if (executor == null || executor.isShutdown()) {
-			return;
-		}
-		List<NodeProbe> primaries = new ArrayList<>();
-		List<NodeProbe> others = new ArrayList<>();
+		Map<Shard, List<ShardNode>> nodes = new LinkedHashMap<>();
+		int count = 0;
 		for (Shard shard : this.topology.shards()) {
+			List<ShardNode> chosen = new ArrayList<>();
 			for (ShardNode node : shard.nodes()) {
-				(node == shard.currentPrimary() ? primaries : others).add(this.probes.get(node));
+				if (selected.test(shard, node)) {
+					chosen.add(node);
+				}
+			}
+			if (!chosen.isEmpty()) {
+				nodes.put(shard, chosen);
+				count += chosen.size();
 			}
 		}
-		// Primaries first (they write the heartbeat the replicas are then measured against).
-		runAll(executor, primaries, true);
-		runAll(executor, others, false);
-		if (this.settings.discoverPrimary()) {
-			for (Shard shard : this.topology.shards()) {
+		Round round = new Round(count);
+		if (executor == null || executor.isShutdown()) {
+			round.skipAll();
+			return round;
+		}
+		Map<Shard, AtomicInteger> pendingPerShard = new LinkedHashMap<>();
+		nodes.forEach((shard, chosen) -> pendingPerShard.put(shard, new AtomicInteger(chosen.size())));
+		for (boolean primaries : new boolean[] { true, false }) {
+			nodes.forEach((shard, chosen) -> {
+				ShardNode currentPrimary = shard.currentPrimary();
+				for (ShardNode node : chosen) {
+					if ((node == currentPrimary) == primaries) {
+						submit(executor, this.probes.get(node), primaries, shard, pendingPerShard.get(shard), round);
+					}
+				}
+			});
+		}
+		return round;
+	}
+
+	private void submit(ExecutorService executor, NodeProbe probe, boolean primary, Shard shard,
+			AtomicInteger shardPending, Round round) {
+		if (!probe.inFlight.compareAndSet(false, true)) {
+			// The previous probe of this node is still hung: it ends at its own timeout.
+			probeDone(shard, shardPending, round);
+			return;
+		}
+		try {
+			executor.execute(() -> {
+				try {
+					probe(probe, primary);
+				}
+				finally {
+					probe.inFlight.set(false);
+					probeDone(shard, shardPending, round);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			probe.inFlight.set(false);
+			probeDone(shard, shardPending, round);
+		}
+	}
+
+	private void probeDone(Shard shard, AtomicInteger shardPending, Round round) {
+		if (shardPending.decrementAndGet() == 0 && this.settings.discoverPrimary()) {
+			// Decided from this round's read_only flags of the shard's own nodes only.
+			synchronized (shard) {
 				discoverPrimary(shard);
 			}
 		}
-		this.checks.incrementAndGet();
+		round.probeDone();
 	}
 
-	private void runAll(ExecutorService executor, List<NodeProbe> probes, boolean primaries) {
-		CountDownLatch done = new CountDownLatch(probes.size());
-		for (NodeProbe probe : probes) {
-			if (!probe.inFlight.compareAndSet(false, true)) {
-				// The previous probe of this node is still hung: it ends at its own timeout.
-				done.countDown();
-				continue;
+	/** The probes of one round: completes (and counts) when each has finished or was skipped. */
+	private final class Round {
+
+		private final AtomicInteger pending;
+
+		private final CountDownLatch done = new CountDownLatch(1);
+
+		Round(int probes) {
+			this.pending = new AtomicInteger(probes);
+			if (probes == 0) {
+				this.done.countDown();
 			}
+		}
+
+		void probeDone() {
+			if (this.pending.decrementAndGet() == 0) {
+				ReplicationMonitor.this.checks.incrementAndGet();
+				this.done.countDown();
+			}
+		}
+
+		void skipAll() {
+			this.pending.set(0);
+			this.done.countDown();
+		}
+
+		void await(long deadlineNanos) {
 			try {
-				executor.execute(() -> {
-					try {
-						probe(probe, primaries);
-					}
-					finally {
-						probe.inFlight.set(false);
-						done.countDown();
-					}
-				});
+				this.done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
 			}
-			catch (RuntimeException ex) {
-				probe.inFlight.set(false);
-				done.countDown();
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 		}
-		try {
-			done.await(this.settings.connectTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+
 	}
 
 	private void probe(NodeProbe probe, boolean primary) {
@@ -258,6 +385,10 @@ public final class ReplicationMonitor implements SmartLifecycle {
 			}
 			if (primary) {
 				if (this.settings.method() == Method.HEARTBEAT && shard.nodes().size() > 1) {
+					if (this.settings.createHeartbeatTable() && !probe.heartbeatTableChecked) {
+						createHeartbeatTable(connection, node);
+						probe.heartbeatTableChecked = true;
+					}
 					writeHeartbeat(connection, shard);
 				}
 				else {
@@ -353,6 +484,14 @@ public final class ReplicationMonitor implements SmartLifecycle {
 				ResultSet rs = statement.executeQuery(this.heartbeatRead)) {
 			return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
 		}
+		catch (SQLException ex) {
+			if (ex.getErrorCode() == ER_NO_SUCH_TABLE && this.settings.createHeartbeatTable()) {
+				// The replica has not applied the table's creation yet (first round, probes of
+				// its primary and of it run side by side): it holds no heartbeat of ours.
+				return OptionalLong.empty();
+			}
+			throw ex;
+		}
 	}
 
 	private static void ping(Connection connection) throws SQLException {
@@ -398,22 +537,27 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		shard.writeBlock(null);
 	}
 
-	private void createHeartbeatTables() {
-		for (Shard shard : this.topology.shards()) {
-			if (shard.nodes().size() < 2) {
-				continue;
-			}
-			NodeProbe probe = this.probes.get(shard.currentPrimary());
-			try (Statement statement = probe.connection().createStatement()) {
-				statement.execute(heartbeatTableDdl(this.settings.heartbeatTable()));
-			}
-			catch (SQLException ex) {
-				probe.reset();
-				logger.warn("Could not create heartbeat table " + this.settings.heartbeatTable() + " on "
-						+ shard.currentPrimary().name() + ": " + ex.getMessage()
-						+ " (create it yourself, see the README, or fix the node)");
-			}
+	/**
+	 * Creates the heartbeat table on a primary, once per probe connection's node (on the first
+	 * probe that reaches it, so a primary down at start-up gets it when it comes back). A
+	 * refusal (e.g. no CREATE privilege) is logged once; a broken connection is retried.
+	 */
+	private void createHeartbeatTable(Connection connection, ShardNode node) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(heartbeatTableDdl(this.settings.heartbeatTable()));
 		}
+		catch (SQLException ex) {
+			if (isConnectionFailure(ex)) {
+				throw ex;
+			}
+			logger.warn("Could not create heartbeat table " + this.settings.heartbeatTable() + " on " + node.name()
+					+ ": " + ex.getMessage() + " (create it yourself, see the README, or fix the node)");
+		}
+	}
+
+	private static boolean isConnectionFailure(SQLException ex) {
+		String state = ex.getSQLState();
+		return state != null && state.startsWith("08");
 	}
 
 	/**
