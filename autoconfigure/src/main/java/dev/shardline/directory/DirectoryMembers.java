@@ -103,6 +103,24 @@ final class DirectoryMembers {
 	}
 
 	/**
+	 * The lowest change-log position acknowledged by a live instance.
+	 * @param lease the lease
+	 * @return the position (0 when no instance is live)
+	 */
+	long appliedByAll(Duration lease) {
+		return this.directory.execute((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("SELECT COALESCE(MIN(seen_seq), 0) FROM "
+					+ this.table + " WHERE renewed_at > NOW(6) - INTERVAL ? MICROSECOND")) {
+				statement.setLong(1, lease.toNanos() / 1000);
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+					return rs.getLong(1);
+				}
+			}
+		});
+	}
+
+	/**
 	 * Instances seen within a lease.
 	 * @param lease the lease
 	 * @return how many

@@ -161,8 +161,15 @@ final class LocalNode implements NodeRuntime {
                         + " while starting on port " + port + ". Log tail (" + logFile + "):\n" + tail(logFile, 30));
             }
             try (Connection c = DriverManager.getConnection("jdbc:mysql://" + HOST + ":" + port + "/",
-                    adminProperties())) {
-                return;
+                    adminProperties());
+                    java.sql.Statement statement = c.createStatement();
+                    java.sql.ResultSet rs = statement.executeQuery("SELECT @@server_id")) {
+                // Nodes start in parallel: another node's server may hold this port while ours is
+                // still failing to bind it. Only our own server id means ready.
+                if (rs.next() && rs.getLong(1) == spec.serverId()) {
+                    return;
+                }
+                lastError = new SQLException("port " + port + " is answered by another server");
             } catch (SQLException e) {
                 lastError = e;
             }

@@ -151,6 +151,47 @@ class KeyMoveFaultTests {
 	}
 
 	@Test
+	void aMoverThatDiesIsRolledBackByTheInstancesWithinTheStatedBound(MySqlTopology topology) {
+		List<Long> customers = customersOn(topology, "shard-0", 2, 450_000_000);
+		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class,
+				"shardline.directory.enabled=true", "shardline.directory.move-tables.ledger=customer_id",
+				"shardline.replication.check-interval=250ms", "shardline.directory.move-timeout=1s",
+				"shardline.directory.move-stale-after=3s")) {
+			// Died in the fenced phase (writes refused): bound 2 x move-timeout + one maintenance round.
+			// Died while copying (writes continue): bound move-stale-after + one maintenance round.
+			record Death(KeyMover.Step at, Duration bound) {
+			}
+			int i = 0;
+			for (Death death : List.of(new Death(KeyMover.Step.CATCH_UP, Duration.ofSeconds(3)),
+					new Death(KeyMover.Step.COPY, Duration.ofSeconds(4)))) {
+				long customer = customers.get(i++);
+				Set<String> ids = rows(app, customer, 5);
+				KeyMover dying = new KeyMover(app.getBean(ShardDirectory.class),
+						app.getBean(dev.shardline.directory.DirectorySync.class),
+						app.getBean(dev.shardline.routing.ShardRouter.class), java.util.Map.of("ledger", "customer_id"),
+						new KeyMover.Settings(Duration.ofSeconds(1), Duration.ofSeconds(3), 500), null, (step, key) -> {
+							if (step == death.at()) {
+								throw new KeyMoveTests.SimulatedCrash(step);
+							}
+						});
+				assertThatThrownBy(() -> dying.move(customer, "shard-1")).isInstanceOf(KeyMoveTests.SimulatedCrash.class);
+				long died = System.nanoTime();
+				// Nobody calls recover: the instances' maintenance does it.
+				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+					DirectoryEntry entry = app.getBean(ShardDirectory.class).entry(customer).orElseThrow();
+					assertThat(entry.state()).isEqualTo(DirectoryEntry.State.ACTIVE);
+				});
+				Duration took = Duration.ofNanos(System.nanoTime() - died);
+				System.out.printf("mover died before %s: rolled back by the instances after %d ms%n", death.at(),
+						took.toMillis());
+				// Documented bound plus a maintenance round (every move-timeout) plus slack for a loaded machine.
+				assertThat(took).as("died before %s", death.at()).isLessThan(death.bound().plusSeconds(1).plusSeconds(5));
+				assertRolledBack(topology, app, customer, ids);
+			}
+		}
+	}
+
+	@Test
 	void tablesThatCannotBeMovedSafelyAreRefusedBeforeAnythingIsMarked(MySqlTopology topology) {
 		long customer = customersOn(topology, "shard-0", 1, 440_000_000).get(0);
 		TopologyNode source = shard(topology, "shard-0").primary();
