@@ -112,6 +112,7 @@ public final class MoveBenchmark {
 				long[][] keys = seed(a, topology);
 				measure(a, b, keys, timings, report);
 				checkNothingLeft(a, topology, keys, report);
+				digestCost(a, topology, keys, report);
 			}
 		}
 		report.loadAverage(loadAverage());
@@ -313,6 +314,17 @@ public final class MoveBenchmark {
 					}
 				}
 			}
+		}
+	}
+
+	/** Times the digest reads of the largest key on its owner, with the load stopped. */
+	private void digestCost(ConfigurableApplicationContext app, MySqlTopology topology, long[][] keys,
+			MoveReport report) throws SQLException {
+		long key = keys[keys.length - 1][0];
+		String owner = app.getBean(ShardRouter.class).shardFor(key, "bench").name();
+		TopologyShard shard = topology.shards().stream().filter((s) -> s.name().equals(owner)).findFirst().orElseThrow();
+		try (Connection connection = shard.primary().openConnection()) {
+			report.digestCost(DigestCost.measure(connection, "bench_orders", "customer_id", key));
 		}
 	}
 

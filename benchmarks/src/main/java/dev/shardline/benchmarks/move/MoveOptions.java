@@ -24,7 +24,7 @@ public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, doubl
 			foreground's throughput and p99 during the moves against a calm window just before them.
 
 			  --sizes 10,1000,10000   rows per moved key, one size class each
-			  --moves 24              moves per size class
+			  --moves 40              moves per size class
 			  --keys 2                keys per size class (moved in turn)
 			  --calm 10               seconds of calm foreground before each size class
 			  --threads 2             foreground writer threads per instance
@@ -40,7 +40,7 @@ public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, doubl
 	 */
 	public static MoveOptions parse(String... args) {
 		List<Integer> sizes = List.of(10, 1_000, 10_000);
-		int moves = 24;
+		int moves = 40;
 		int keys = 2;
 		double calm = 10;
 		int threads = 2;

@@ -29,6 +29,8 @@ public final class MoveReport {
 
 	private long foregroundErrors;
 
+	private DigestCost digestCost;
+
 	private List<String> firstForegroundErrors = List.of();
 
 	MoveReport(MoveOptions options) {
@@ -61,6 +63,15 @@ public final class MoveReport {
 		if (count > 0) {
 			this.failures.add(count + " foreground errors, first: " + first);
 		}
+	}
+
+	void digestCost(DigestCost cost) {
+		this.digestCost = cost;
+	}
+
+	/** The digest-read diagnosis (null before it ran). */
+	public DigestCost digestCost() {
+		return this.digestCost;
 	}
 
 	/** Failed moves, foreground errors and rows left where they do not belong. */
@@ -113,9 +124,9 @@ public final class MoveReport {
 				+ "(writes allowed), sweep after it (writes on the target).\n\n");
 		md.append("| Rows |");
 		STEPS.forEach((step) -> md.append(' ').append(step).append(" |"));
-		md.append('\n').append("|---:|");
+		md.append(" other (preflight, mark, done) |\n").append("|---:|");
 		STEPS.forEach((step) -> md.append("---:|"));
-		md.append('\n');
+		md.append("---:|\n");
 		for (SizeClass c : this.classes) {
 			md.append(String.format("| %,d |", c.size()));
 			for (String step : STEPS) {
@@ -123,7 +134,8 @@ public final class MoveReport {
 				md.append(String.format(" %s / %s |", ms(median(ok, (m) -> m.steps().getOrDefault(step, -1L) * 1_000_000)),
 						ms(percentile(ok, (m) -> m.steps().getOrDefault(step, -1L) * 1_000_000, 1))));
 			}
-			md.append('\n');
+			md.append(String.format(" %s / %s |%n", ms(median(c.succeeded(), Move::otherNanos)),
+					ms(percentile(c.succeeded(), Move::otherNanos, 1))));
 		}
 		md.append("\n### Foreground (other keys, both instances) during the moves against the calm window before\n\n");
 		md.append("| Rows | Calm ops/s | Calm p99 (ms) | During moves ops/s | During moves p99 (ms) | p99 ratio | "
@@ -133,6 +145,14 @@ public final class MoveReport {
 			md.append(String.format("| %,d | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", c.size(), c.calmThroughput(),
 					c.calmP99Nanos() / 1e6, c.movingThroughput(), c.movingP99Nanos() / 1e6, c.p99Ratio(),
 					c.movingThroughput() / c.calmThroughput()));
+		}
+		if (this.digestCost != null) {
+			md.append(String.format("%n### Reading one key's row digests, on its quiet primary (%,d rows, median of 5)%n%n"
+					+ "| Streamed to the JVM, per row (as catch-up and verify read each side) | Folded on the server "
+					+ "into one row | The same, plain column values (no exact-text conversions) | `COUNT(*)` |%n"
+					+ "|---:|---:|---:|---:|%n| %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n",
+					this.digestCost.rows(), this.digestCost.streamedNanos() / 1e6, this.digestCost.aggregatedNanos() / 1e6,
+					this.digestCost.rawAggregatedNanos() / 1e6, this.digestCost.countNanos() / 1e6));
 		}
 		md.append(String.format("%nForeground errors: %d%s. Failures: %s%n", this.foregroundErrors,
 				this.firstForegroundErrors.isEmpty() ? "" : " " + this.firstForegroundErrors,
@@ -205,6 +225,18 @@ public final class MoveReport {
 	public record Move(int size, long key, String from, String to, String failure, long rows, long writePauseNanos,
 			long durationNanos, long clientPauseNanos, long directoryRefusals, long fenceRefusals,
 			boolean writableAfter, Map<String, Long> steps) {
+
+		/** The move's time outside the logged steps (preflight, marking, the final ACTIVE), -1 unknown. */
+		public long otherNanos() {
+			if (!this.steps.containsKey("copy")) {
+				return -1;
+			}
+			long logged = 0;
+			for (String step : List.of("copy", "fence", "catch_up", "verify", "flip", "sweep")) {
+				logged += this.steps.getOrDefault(step, 0L);
+			}
+			return Math.max(0, this.durationNanos - logged * 1_000_000);
+		}
 
 		@Override
 		public String toString() {

@@ -42,8 +42,14 @@ class MoveBenchmarkSmokeTest {
 			assertThat(sizeClass.movingP99Nanos()).isPositive();
 		}
 		assertThat(report.loadAverages()).isNotEmpty();
+		assertThat(report.digestCost()).satisfies((cost) -> {
+			assertThat(cost.rows()).isGreaterThanOrEqualTo(options.sizes().get(options.sizes().size() - 1));
+			assertThat(cost.streamedNanos()).isPositive();
+			assertThat(cost.aggregatedNanos()).isPositive();
+			assertThat(cost.countNanos()).isPositive();
+		});
 		String markdown = Files.readString(output.resolve("report.md"));
-		assertThat(markdown).contains("## Key moves", "| 10 | 2 (2) |", "| 100 | 2 (2) |", "Calm ops/s")
+		assertThat(markdown).contains("## Key moves", "| 10 | 2 (2) |", "| 100 | 2 (2) |", "Calm ops/s", "Folded on the server")
 			.doesNotContain("–");
 		assertThat(Files.readAllLines(output.resolve("moves.csv"))).hasSize(1 + options.sizes().size() * options.moves());
 	}
