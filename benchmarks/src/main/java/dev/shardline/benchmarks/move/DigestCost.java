@@ -39,7 +39,7 @@ public record DigestCost(long rows, long streamedNanos, long aggregatedNanos, lo
 		digest.append("))");
 		StringBuilder raw = new StringBuilder("MD5(CONCAT_WS(','");
 		for (MoveColumn column : stored) {
-			raw.append(", ").append(MoveColumn.quote(column.name()));
+			raw.append(", `").append(column.name().replace("`", "``")).append('`');
 		}
 		raw.append("))");
 		String primaryKey = String.join(", ", definition.primaryKey());
