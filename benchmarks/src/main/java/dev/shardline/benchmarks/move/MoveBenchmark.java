@@ -214,7 +214,9 @@ public final class MoveBenchmark {
 				report.loadAverage(loadAverage());
 				log(String.format("Size %,d: %.0f s calm, then %d moves", size, this.options.calmSeconds(),
 						this.options.moves()));
-				load.writeKey(0, -1, size);
+				// The key writers keep writing (a key of the class, not moving): the calm window has
+				// the same clients as the moves, only no move.
+				load.writeKey(keys[c][0], -1, size);
 				load.phase(2 * c);
 				long calmStart = System.nanoTime();
 				sleep(this.options.calmSeconds());
