@@ -193,6 +193,20 @@ public final class KeyMover {
 	}
 
 	private void preflight(Move move) {
+		for (String shard : List.of(move.source, move.target)) {
+			String product;
+			try (Connection connection = this.router.shardNamed(shard).currentPrimary().dataSource().getConnection()) {
+				product = connection.getMetaData().getDatabaseProductName();
+			}
+			catch (SQLException ex) {
+				throw new ShardlineException("Moving: " + shard + "'s primary failed: " + ex.getMessage(), ex);
+			}
+			if (!product.toLowerCase(java.util.Locale.ROOT).matches(".*(mysql|mariadb).*")) {
+				throw new dev.shardline.move.MoveRefusedException(String.join(", ", this.tables.keySet()), null,
+						"key moves need MySQL or MariaDB primaries (the fence is a server-side trigger); " + shard
+								+ " runs " + product + ". Nothing was changed");
+			}
+		}
 		onPrimary(move.source, (source) -> onPrimary(move.target, (target) -> {
 			for (Map.Entry<String, String> table : this.tables.entrySet()) {
 				RowCopier copier = new RowCopier(table.getKey(), table.getValue(), this.settings.batchRows());
@@ -670,9 +684,17 @@ public final class KeyMover {
 			try {
 				work.run(connection);
 			}
-			finally {
-				MoveFence.leaveMover(connection, before);
+			catch (SQLException | RuntimeException ex) {
+				try {
+					MoveFence.leaveMover(connection, before);
+				}
+				catch (SQLException | RuntimeException suppressed) {
+					// The work's failure is the one to report.
+					ex.addSuppressed(suppressed);
+				}
+				throw ex;
 			}
+			MoveFence.leaveMover(connection, before);
 		}
 		catch (SQLException ex) {
 			throw new ShardlineException("Moving: " + shard + "'s primary failed: " + ex.getMessage(), ex);
