@@ -48,6 +48,9 @@ public final class ReplicationMonitor implements SmartLifecycle {
 
 	private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
+	/** ER_NO_SUCH_TABLE (MySQL and MariaDB). */
+	private static final int NO_SUCH_TABLE = 1146;
+
 	private static final String HEARTBEAT_UPSERT_TAIL = ") ON DUPLICATE KEY UPDATE written_micros = VALUES(written_micros)";
 
 	private final Topology topology;
@@ -70,6 +73,9 @@ public final class ReplicationMonitor implements SmartLifecycle {
 
 	/** Each node's server family, learned once (positions are read differently). */
 	private final Map<ShardNode, GtidPosition.Flavor> flavors = new ConcurrentHashMap<>();
+
+	/** Primaries whose heartbeat write was refused (missing table or privilege), warned about once. */
+	private final java.util.Set<ShardNode> heartbeatRefused = ConcurrentHashMap.newKeySet();
 
 	/** Whether replica-status read-your-writes uses GTID positions where the servers report them. */
 	private volatile boolean gtidPositions = true;
@@ -315,7 +321,19 @@ public final class ReplicationMonitor implements SmartLifecycle {
 			}
 			if (primary) {
 				if (this.settings.method() == Method.HEARTBEAT && shard.nodes().size() > 1) {
-					writeHeartbeat(connection, shard);
+					try {
+						writeHeartbeat(connection, shard);
+					}
+					catch (SQLException ex) {
+						if (ex.getErrorCode() != NO_SUCH_TABLE && !isAccessDenied(ex)) {
+							throw ex;
+						}
+						// The primary answers and takes writes: only its replicas' lag stays unknown.
+						if (this.heartbeatRefused.add(node)) {
+							logger.warn("Cannot write the heartbeat on " + node.name() + " (" + node.url() + "): "
+									+ ex.getMessage() + "; the lag of shard " + shard.name() + "'s replicas stays unknown");
+						}
+					}
 				}
 				else {
 					ping(connection);
@@ -347,9 +365,25 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		long applied = -1;
 		String unknownBecause = null;
 		if (this.settings.method() == Method.HEARTBEAT) {
-			OptionalLong heartbeat = readHeartbeat(connection);
+			OptionalLong heartbeat;
+			try {
+				heartbeat = readHeartbeat(connection);
+			}
+			catch (SQLException ex) {
+				if (ex.getErrorCode() != NO_SUCH_TABLE && !isAccessDenied(ex)) {
+					throw ex;
+				}
+				// Reachable, but its lag cannot be known: unknown, not down.
+				heartbeat = null;
+				unknownBecause = "the heartbeat table cannot be read (" + ex.getMessage() + "): let Shardline create "
+						+ this.settings.heartbeatTable() + " on the primary (create-heartbeat-table) or create it "
+						+ "as the README shows, and grant the application user SELECT, INSERT, UPDATE on it";
+			}
 			HeartbeatHistory history = this.histories.get(shard.name());
-			if (heartbeat.isPresent()) {
+			if (heartbeat == null) {
+				lagMicros = -1;
+			}
+			else if (heartbeat.isPresent()) {
 				applied = heartbeat.getAsLong();
 				lagMicros = history.lagMicros(applied, now);
 			}

@@ -81,6 +81,31 @@ class UnknownReplicaStartupLogTests {
 		}
 	}
 
+	@Test
+	void aReplicaWithoutTheHeartbeatTableSaysWhyOnceAtStartup(MySqlTopology topology, CapturedOutput output) {
+		try (ConfigurableApplicationContext context = RoutedApplication.start(topology, JdbcApp.class,
+				"shardline.replication.heartbeat-table=no_such_heartbeat",
+				"shardline.replication.create-heartbeat-table=false", "shardline.replication.check-interval=200ms")) {
+			ShardNode replica = context.getBean(Topology.class).shard("shard-0").replicas().get(0);
+			ReplicationMonitor monitor = context.getBean(ReplicationMonitor.class);
+			int rounds = monitor.completedChecks();
+			await().atMost(Duration.ofSeconds(10)).until(() -> monitor.completedChecks() >= rounds + 5);
+			assertThat(replica.health().state()).isEqualTo(NodeHealth.State.UNKNOWN);
+			// The primary answers: a missing heartbeat table does not stop writes.
+			assertThat(context.getBean(Topology.class).shard("shard-0").primary().health().state())
+				.isEqualTo(NodeHealth.State.UP);
+			context.getBean(OrderStore.class).insert(6, 1);
+			String log = output.getOut();
+			assertThat(occurrences(log, "Cannot write the heartbeat on shardline-shard-0-primary")).isEqualTo(1);
+			assertThat(occurrences(log, "Node shardline-shard-0-replica-0 \\(jdbc:[^)]*, replica\\) starts unknown: "
+					+ "the heartbeat table cannot be read \\([^\\n]*no_such_heartbeat[^\\n]*\\): let Shardline create"))
+				.as("the replica's first state, with the reason, once:%n%s", log)
+				.isEqualTo(1);
+			assertThat(occurrences(log, "shardline-shard-0-replica-0")).as("nothing else about it while unchanged")
+				.isEqualTo(1);
+		}
+	}
+
 	private static int occurrences(String text, String regex) {
 		Matcher matcher = Pattern.compile(regex).matcher(text);
 		int count = 0;
