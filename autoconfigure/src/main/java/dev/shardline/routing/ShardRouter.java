@@ -459,7 +459,10 @@ public final class ShardRouter {
 			// Not started yet: its first connection is made on demand.
 			return false;
 		}
-		return figures.getThreadsAwaitingConnection() > 0 || figures.getActiveConnections() >= pool.getMaximumPoolSize();
+		int max = pool.getMaximumPoolSize();
+		// Total is a size read; active counts the pool's entries, so it is only asked at full size.
+		return figures.getThreadsAwaitingConnection() > 0
+				|| (figures.getTotalConnections() >= max && figures.getActiveConnections() >= max);
 	}
 
 	private ShardNode readFromWriter(RouteFrame frame, Shard shard, String group, RouteReason reason, boolean fail) {
