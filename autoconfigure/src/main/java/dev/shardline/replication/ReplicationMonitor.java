@@ -169,7 +169,8 @@ public final class ReplicationMonitor implements SmartLifecycle {
 							+ this.settings.maxLag().toMillis() + " ms)";
 				}
 				else {
-					detail = (health.lastError() != null) ? ": " + health.lastError() : "";
+					detail = (health.lastError() != null) ? ": " + health.lastError()
+							: ": no probe answered within connect-timeout yet";
 				}
 				String message = "Node " + node.name() + " (" + node.url() + ", " + (primary ? "primary" : "replica")
 						+ ") starts " + state.tag() + detail;

@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 @RealTopology(shards = 1, replicas = 2)
 class BusyReplicaPoolTests {
 
-	/** Far below the pools' connection timeout (the connect-timeout, 2 s), which a waiting read would show. */
-	private static final Duration QUICK = Duration.ofMillis(1000);
+	/** Far below the pools' connection timeout (the connect-timeout, 5 s here), which a waiting read would show. */
+	private static final Duration QUICK = Duration.ofMillis(2000);
 
 	@Test
 	void readsPassOverASaturatedReplicaPoolWithoutEjectingIt(MySqlTopology topology) throws SQLException {
@@ -42,7 +42,7 @@ class BusyReplicaPoolTests {
 		long firstId = topology.shard(0).replica(0).serverId();
 		long secondId = topology.shard(0).replica(1).serverId();
 		try (ConfigurableApplicationContext context = RoutedApplication.start(topology, JdbcApp.class,
-				"shardline.replication.check-interval=200ms")) {
+				"shardline.replication.check-interval=200ms", "shardline.replication.connect-timeout=5s")) {
 			OrderStore store = context.getBean(OrderStore.class);
 			RoutingStatistics statistics = context.getBean(RoutingStatistics.class);
 			Shard shard = context.getBean(Topology.class).shard("shard-0");

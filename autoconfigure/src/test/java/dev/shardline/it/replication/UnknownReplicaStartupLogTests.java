@@ -70,7 +70,8 @@ class UnknownReplicaStartupLogTests {
 					+ "REPLICATION CLIENT \\(MySQL\\) or SLAVE MONITOR \\(MariaDB\\)"))
 				.as("the replica's first state, with the reason, once:%n%s", log)
 				.isEqualTo(1);
-			assertThat(occurrences(log, "shardline-shard-0-replica-0")).as("nothing else about it while unchanged")
+			assertThat(occurrences(log, "ReplicationMonitor[^\\n]*shardline-shard-0-replica-0"))
+				.as("the monitor says nothing else about it while unchanged")
 				.isEqualTo(1);
 			assertThat(occurrences(log, "Node shardline-shard-0-primary \\(jdbc:[^)]*, primary\\) starts up"))
 				.isEqualTo(1);
@@ -101,7 +102,8 @@ class UnknownReplicaStartupLogTests {
 					+ "the heartbeat table cannot be read \\([^\\n]*no_such_heartbeat[^\\n]*\\): let Shardline create"))
 				.as("the replica's first state, with the reason, once:%n%s", log)
 				.isEqualTo(1);
-			assertThat(occurrences(log, "shardline-shard-0-replica-0")).as("nothing else about it while unchanged")
+			assertThat(occurrences(log, "ReplicationMonitor[^\\n]*shardline-shard-0-replica-0"))
+				.as("the monitor says nothing else about it while unchanged")
 				.isEqualTo(1);
 		}
 	}
