@@ -17,6 +17,7 @@ import dev.shardline.topology.NodeHealth;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardNode;
 import dev.shardline.topology.Topology;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -65,6 +66,11 @@ class BusyReplicaPoolTests {
 				assertThat(statistics.count("shard-0", true, RouteReason.FALLBACK_BUSY) - busyBefore)
 					.as("primary reads counted as fallback-busy")
 					.isGreaterThanOrEqualTo(20);
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("shardline.routing")
+					.tags("shard", "shard-0", "role", "primary", "reason", "fallback-busy")
+					.functionCounter()
+					.count()).as("the shardline.routing counter").isGreaterThanOrEqualTo(20);
 				assertThat(first.health().state()).isEqualTo(NodeHealth.State.UP);
 				assertThat(second.health().state()).isEqualTo(NodeHealth.State.UP);
 			}
