@@ -6,7 +6,7 @@ package dev.shardline.replication;
  * applied position covers the snapshot read at {@code t} holds every write committed before
  * {@code t}: that is how read-your-writes judges a replica exactly with the replica-status
  * method, independently of {@code Seconds_Behind_Master}'s whole seconds and of a receiver
- * (IO) thread that is behind.
+ * (IO) thread that is behind. Keeps the last 64 distinct positions.
  */
 final class PositionHistory {
 
@@ -26,6 +26,12 @@ final class PositionHistory {
 	 */
 	synchronized void read(long micros, GtidPosition position) {
 		if (position.isEmpty()) {
+			return;
+		}
+		int last = (this.next + this.times.length - 1) % this.times.length;
+		if (this.count > 0 && position.equals(this.positions[last])) {
+			// Unchanged (a quiet primary): the newer time says more; keep the slots for changes.
+			this.times[last] = Math.max(this.times[last], micros);
 			return;
 		}
 		this.times[this.next] = micros;

@@ -53,4 +53,16 @@ class PositionHistoryTests {
 		assertThat(history.appliedThroughMicros(maria("0-1-100"))).isEqualTo(100_000);
 	}
 
+	@Test
+	void anUnchangedPositionMovesItsTimeForwardWithoutUsingASlot() {
+		PositionHistory history = new PositionHistory();
+		history.read(1_000, maria("0-1-1"));
+		for (int i = 2; i <= 100; i++) {
+			history.read(i * 1_000L, maria("0-1-1"));
+		}
+		assertThat(history.appliedThroughMicros(maria("0-1-1"))).isEqualTo(100_000);
+		history.read(101_000, maria("0-1-2"));
+		assertThat(history.appliedThroughMicros(maria("0-1-1"))).as("still remembered").isEqualTo(100_000);
+	}
+
 }
