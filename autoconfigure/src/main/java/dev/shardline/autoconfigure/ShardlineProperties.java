@@ -18,7 +18,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("shardline")
 public class ShardlineProperties {
 
-	/** Whether Shardline is active. {@code false}: Shardline does nothing at all. */
+	/**
+	 * Whether Shardline is active. {@code false}: Shardline does nothing at all. Set {@code true}
+	 * explicitly to keep Shardline when Boot's DataSourceAutoConfiguration is excluded.
+	 */
 	private boolean enabled = true;
 
 	/** The shards, by name, in the order they are declared. */

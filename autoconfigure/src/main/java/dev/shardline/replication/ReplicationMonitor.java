@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +77,21 @@ public final class ReplicationMonitor implements SmartLifecycle {
 
 	private final Map<String, HeartbeatHistory> histories = new LinkedHashMap<>();
 
+	/** Primaries' GTID positions by shard (replica-status method): exact read-your-writes. */
+	private final Map<String, PositionHistory> positions = new LinkedHashMap<>();
+
+	/** Each node's server family, learned once (positions are read differently). */
+	private final Map<ShardNode, GtidPosition.Flavor> flavors = new ConcurrentHashMap<>();
+
+	/** Primaries whose heartbeat write was refused (missing table or privilege), warned about once. */
+	private final java.util.Set<ShardNode> heartbeatRefused = ConcurrentHashMap.newKeySet();
+
+	/** Whether replica-status read-your-writes uses GTID positions where the servers report them. */
+	private volatile boolean gtidPositions = true;
+
+	/** Whether every node's first state was logged; state changes are logged from then on. */
+	private volatile boolean announced;
+
 	private final AtomicInteger checks = new AtomicInteger();
 
 	private volatile ScheduledExecutorService scheduler;
@@ -114,6 +130,7 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		}
 		for (Shard shard : topology.shards()) {
 			this.histories.put(shard.name(), new HeartbeatHistory());
+			this.positions.put(shard.name(), new PositionHistory());
 		}
 	}
 
@@ -149,6 +166,7 @@ public final class ReplicationMonitor implements SmartLifecycle {
 			logger.debug("First probe rounds of " + this.probes.size() + " nodes took " + this.startupProbeTime.toMillis()
 					+ " ms");
 		}
+		announceStates();
 		long interval = Math.max(50, this.settings.checkInterval().toMillis());
 		this.scheduler.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
 	}
@@ -156,6 +174,49 @@ public final class ReplicationMonitor implements SmartLifecycle {
 	/** How long the first round may delay start-up: one connect timeout, plus a margin for the queries. */
 	Duration startupBound() {
 		return this.settings.connectTimeout().plusMillis(ROUND_MARGIN_MILLIS);
+	}
+
+	/**
+	 * Logs every node's first state once, with the reason when it cannot serve (a replica whose
+	 * lag stays unknown would otherwise never be mentioned: its state never changes).
+	 */
+	private void announceStates() {
+		for (Shard shard : this.topology.shards()) {
+			for (ShardNode node : shard.nodes()) {
+				NodeHealth health = node.health();
+				NodeHealth.State state = health.state();
+				boolean primary = node == shard.currentPrimary();
+				String detail;
+				if (state == NodeHealth.State.UP) {
+					detail = primary ? "" : " (lag " + (health.lagNanos() / 1_000_000) + " ms)";
+				}
+				else if (state == NodeHealth.State.LAGGING) {
+					detail = " (lag " + (health.lagNanos() / 1_000_000) + " ms, beyond max-lag "
+							+ this.settings.maxLag().toMillis() + " ms)";
+				}
+				else {
+					detail = (health.lastError() != null) ? ": " + health.lastError()
+							: ": no probe answered within connect-timeout yet";
+				}
+				String message = "Node " + node.name() + " (" + node.url() + ", " + (primary ? "primary" : "replica")
+						+ ") starts " + state.tag() + detail;
+				if (state == NodeHealth.State.UP) {
+					logger.info(message);
+				}
+				else {
+					logger.warn(message + (primary ? "" : "; it serves no reads until this changes"));
+				}
+			}
+		}
+		this.announced = true;
+	}
+
+	/**
+	 * Switches the GTID path of replica-status read-your-writes off (tests of the whole-second
+	 * path) or on (the default).
+	 */
+	void gtidPositions(boolean enabled) {
+		this.gtidPositions = enabled;
 	}
 
 	private boolean anyReachableReplicaBehind() {
@@ -389,10 +450,25 @@ public final class ReplicationMonitor implements SmartLifecycle {
 						createHeartbeatTable(connection, node);
 						probe.heartbeatTableChecked = true;
 					}
-					writeHeartbeat(connection, shard);
+					try {
+						writeHeartbeat(connection, shard);
+					}
+					catch (SQLException ex) {
+						if (ex.getErrorCode() != ER_NO_SUCH_TABLE && !isAccessDenied(ex)) {
+							throw ex;
+						}
+						// The primary answers and takes writes: only its replicas' lag stays unknown.
+						if (this.heartbeatRefused.add(node)) {
+							logger.warn("Cannot write the heartbeat on " + node.name() + " (" + node.url() + "): "
+									+ ex.getMessage() + "; the lag of shard " + shard.name() + "'s replicas stays unknown");
+						}
+					}
 				}
 				else {
 					ping(connection);
+				}
+				if (usesPositions() && shard.nodes().size() > 1) {
+					readPrimaryPosition(connection, node, shard);
 				}
 				health.state(NodeHealth.State.UP, null);
 			}
@@ -403,7 +479,7 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		catch (SQLException | RuntimeException ex) {
 			probe.reset();
 			String message = ex.getMessage();
-			if (health.state() != NodeHealth.State.DOWN) {
+			if (this.announced && health.state() != NodeHealth.State.DOWN) {
 				logger.warn("Node " + node.name() + " (" + node.url() + ") is unreachable: " + message);
 			}
 			health.state(NodeHealth.State.DOWN, message);
@@ -416,31 +492,72 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		long now = nowMicros();
 		long lagMicros = -1;
 		long applied = -1;
+		String unknownBecause = null;
 		if (this.settings.method() == Method.HEARTBEAT) {
-			OptionalLong heartbeat = readHeartbeat(connection);
+			OptionalLong heartbeat;
+			try {
+				heartbeat = readHeartbeat(connection);
+			}
+			catch (SQLException ex) {
+				if (ex.getErrorCode() != ER_NO_SUCH_TABLE && !isAccessDenied(ex)) {
+					throw ex;
+				}
+				// Reachable, but its lag cannot be known: unknown, not down.
+				heartbeat = null;
+				unknownBecause = "the heartbeat table cannot be read (" + ex.getMessage() + "): let Shardline create "
+						+ this.settings.heartbeatTable() + " on the primary (create-heartbeat-table) or create it "
+						+ "as the README shows, and grant the application user SELECT, INSERT, UPDATE on it";
+			}
 			HeartbeatHistory history = this.histories.get(shard.name());
-			if (heartbeat.isPresent()) {
+			if (heartbeat == null) {
+				lagMicros = -1;
+			}
+			else if (heartbeat.isPresent()) {
 				applied = heartbeat.getAsLong();
 				lagMicros = history.lagMicros(applied, now);
 			}
 			else {
 				lagMicros = history.lagWithoutHeartbeat(now);
+				unknownBecause = "no heartbeat was written to the primary yet (primary unreachable, or table "
+						+ this.settings.heartbeatTable() + " missing there)";
 			}
 		}
 		else {
-			Optional<ReplicaStatus> status = ReplicaStatus.read(connection, this.settings.connectTimeout());
-			OptionalLong seconds = status.isPresent() ? status.get().lagSeconds() : OptionalLong.empty();
+			Optional<ReplicaStatus> status;
+			try {
+				status = ReplicaStatus.read(connection, this.settings.connectTimeout());
+			}
+			catch (SQLException ex) {
+				if (!isAccessDenied(ex)) {
+					throw ex;
+				}
+				// Reachable, but its lag cannot be known: unknown, not down.
+				status = null;
+				unknownBecause = "SHOW REPLICA STATUS is refused (" + ex.getMessage() + "): grant the "
+						+ "application user REPLICATION CLIENT (MySQL) or SLAVE MONITOR (MariaDB), or use "
+						+ "shardline.replication.method=heartbeat";
+			}
+			OptionalLong seconds = (status != null && status.isPresent()) ? status.get().lagSeconds()
+					: OptionalLong.empty();
 			if (seconds.isPresent()) {
 				lagMicros = seconds.getAsLong() * 1_000_000L;
-				applied = now - lagMicros;
+				// Seconds_Behind_Master is whole seconds, floored on the replica's clock, and the
+				// server's own estimate of the clock difference to its source is whole seconds
+				// too: N means less than N + 2 s behind. So the replica holds every write
+				// committed more than N + 2 s before this probe began, and no later one is assumed.
+				applied = now - lagMicros - 2_000_000L;
+			}
+			else if (status != null) {
+				unknownBecause = status.isEmpty() ? "SHOW REPLICA STATUS returns no row: the server does not replicate"
+						: "replication lag is not reported: " + status.get();
+			}
+			if (usesPositions()) {
+				applied = appliedByPosition(connection, node, shard, applied);
 			}
 		}
 		if (this.settings.trackGtid()) {
 			try {
-				boolean mariaDb = GtidWaits.isMariaDb(connection);
-				health.gtidPosition(GtidWaits
-					.readPosition(connection, mariaDb ? GtidPosition.Flavor.MARIADB : GtidPosition.Flavor.MYSQL, true)
-					.toString());
+				health.gtidPosition(GtidWaits.readPosition(connection, flavor(connection, node), true).toString());
 			}
 			catch (SQLException ex) {
 				health.gtidPosition(null);
@@ -458,11 +575,62 @@ public final class ReplicationMonitor implements SmartLifecycle {
 		else {
 			state = NodeHealth.State.UP;
 		}
-		if (state != health.state() && logger.isInfoEnabled()) {
+		String reason = (state == NodeHealth.State.UNKNOWN) ? ((unknownBecause != null) ? unknownBecause
+				: "lag not measured") : null;
+		if (this.announced && state != health.state() && logger.isInfoEnabled()) {
 			logger.info("Replica " + node.name() + " is now " + state.tag()
-					+ ((lagNanos >= 0) ? " (lag " + (lagNanos / 1_000_000) + " ms)" : ""));
+					+ ((lagNanos >= 0) ? " (lag " + (lagNanos / 1_000_000) + " ms)" : "")
+					+ ((reason != null) ? ": " + reason : ""));
 		}
-		health.state(state, null);
+		health.state(state, reason);
+	}
+
+	private boolean usesPositions() {
+		return this.gtidPositions && this.settings.method() == Method.REPLICA_STATUS;
+	}
+
+	/** Records the primary's GTID position with the time taken before reading it. */
+	private void readPrimaryPosition(Connection connection, ShardNode node, Shard shard) {
+		long before = nowMicros();
+		try {
+			this.positions.get(shard.name()).read(before, GtidWaits.readPosition(connection, flavor(connection, node), false));
+		}
+		catch (SQLException | IllegalArgumentException ex) {
+			// No GTIDs here (or not readable): replicas are judged by Seconds_Behind_Master alone.
+		}
+	}
+
+	/**
+	 * The time through which the replica holds the primary's writes, from GTID positions when
+	 * the primary's are known: exact where Seconds_Behind_Master is not (whole seconds, and 0
+	 * while the receiver thread has not fetched the latest events yet).
+	 */
+	private long appliedByPosition(Connection connection, ShardNode node, Shard shard, long bySeconds) {
+		PositionHistory history = this.positions.get(shard.name());
+		if (!history.isKnown()) {
+			return bySeconds;
+		}
+		try {
+			return history.appliedThroughMicros(GtidWaits.readPosition(connection, flavor(connection, node), true));
+		}
+		catch (SQLException | IllegalArgumentException ex) {
+			return bySeconds;
+		}
+	}
+
+	private GtidPosition.Flavor flavor(Connection connection, ShardNode node) throws SQLException {
+		GtidPosition.Flavor flavor = this.flavors.get(node);
+		if (flavor == null) {
+			flavor = GtidWaits.isMariaDb(connection) ? GtidPosition.Flavor.MARIADB : GtidPosition.Flavor.MYSQL;
+			this.flavors.put(node, flavor);
+		}
+		return flavor;
+	}
+
+	/** A missing privilege: MySQL's and MariaDB's access-denied errors (SQLSTATE 42000 with these codes). */
+	private static boolean isAccessDenied(SQLException ex) {
+		int code = ex.getErrorCode();
+		return code == 1227 || code == 1142 || code == 1044;
 	}
 
 	// Probe statements are plain statements without a JDBC query timeout, with the writer id
