@@ -28,6 +28,10 @@ import dev.shardline.ShardlineException;
  * move started to commit or roll back, and every write after it is refused. So when the close
  * returns, the source holds every change the key will ever get there.
  *
+ * <p>Every change of a fence row is stamped with the mover's epoch (the directory entry's version
+ * when it claimed the key) and is monotonic in it: a stalled mover's stamp never replaces a newer
+ * one. Rows are never deleted; a shard that owns the key again has its row open.
+ *
  * <p>A mover's own session sets {@code @shardline_mover}, which the triggers let through; it also
  * asks for row-based binary logging, so replicas apply its changes without running triggers.
  */
