@@ -153,6 +153,37 @@ class DirectoryAvailabilityTests {
 	}
 
 	@Test
+	void aReplicaBehindWhatThisInstanceSawDoesNotAnswer(MySqlTopology topology) {
+		TopologyNode directoryPrimary = shard(topology, "shard-0").primary();
+		TopologyNode replica = shard(topology, "shard-0").replicas().get(0);
+		long key = customersOn(topology, "shard-0", 1, 650_000_000).get(0);
+		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class, DIRECTORY)) {
+			ShardDirectory directory = app.getBean(ShardDirectory.class);
+			awaitReplicaHasDirectory(topology, directory);
+			// The replica stops applying; then the key is pinned (the replica never sees it).
+			replica.stopReplicaSqlThread();
+			try {
+				directory.pin(key, "shard-1");
+				directoryPrimary.kill();
+				try {
+					directory.invalidateAll();
+					// Its answer ("no entry": route by the ring, to shard-0) would be older than the pin.
+					assertThatThrownBy(() -> directory.lookup(key)).isInstanceOf(DirectoryUnavailableException.class)
+						.hasMessageContaining("not cached");
+				}
+				finally {
+					directoryPrimary.restart();
+				}
+			}
+			finally {
+				replica.startReplicaSqlThread();
+			}
+			await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+				.untilAsserted(() -> assertThat(directory.lookup(key).orElseThrow().shard()).isEqualTo("shard-1"));
+		}
+	}
+
+	@Test
 	@Order(Integer.MAX_VALUE) // leaves shard-0 on its promoted replica
 	void aPromotedReplicaTakesTheDirectoryOverWithoutARestart(MySqlTopology topology) {
 		TopologyNode oldPrimary = shard(topology, "shard-0").primary();

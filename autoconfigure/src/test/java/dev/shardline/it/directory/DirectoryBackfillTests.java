@@ -85,6 +85,8 @@ class DirectoryBackfillTests {
 					ledgerB.add(800_000_000 + written.getAndIncrement() % 300, UUID.randomUUID().toString(), 4);
 				}
 			});
+			// The backfill runs while b writes (and creates keys).
+			await().atMost(Duration.ofSeconds(20)).until(() -> written.get() > 20);
 			DirectoryBackfill backfill = a.getBean(DirectoryBackfill.class);
 			AtomicInteger batches = new AtomicInteger();
 			assertThatThrownBy(() -> backfill.run((progress) -> {
@@ -99,7 +101,8 @@ class DirectoryBackfillTests {
 			DirectoryBackfill.Progress done = b.getBean(DirectoryBackfill.class).run((progress) -> {
 			});
 			assertThat(done.complete()).isTrue();
-			await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > 50);
+			int afterBackfill = written.get();
+			await().atMost(Duration.ofSeconds(20)).until(() -> written.get() > afterBackfill + 20);
 			running.set(false);
 			writer.shutdown();
 			assertThat(writer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
