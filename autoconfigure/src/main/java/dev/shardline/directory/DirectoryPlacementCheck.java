@@ -27,6 +27,14 @@ public final class DirectoryPlacementCheck {
 	 */
 	public static boolean check(ShardDirectory directory, String placement, boolean refuse) {
 		DirectoryMeta meta = new DirectoryMeta(directory);
+		if (!directory.assignsOnFirstWrite()
+				&& meta.get(DirectoryMeta.BACKFILL).map(DirectoryMeta.COMPLETE::equals).orElse(false)) {
+			// Keys this instance creates will not be recorded: the directory is no longer complete.
+			meta.put(DirectoryMeta.BACKFILL, "incomplete");
+			logger.warn("The directory (" + directory.table() + ") had every key recorded, but this instance does not"
+					+ " record new keys (shardline.directory.assign-on-first-write: false): a later change of the"
+					+ " sharding strategy needs a new backfill first");
+		}
 		String recorded = meta.putIfAbsent(DirectoryMeta.PLACEMENT, placement);
 		if (recorded.equals(placement)) {
 			return false;
