@@ -231,6 +231,7 @@ public final class ShardDirectory implements KeyDirectory {
 				failure = ex;
 				this.primaryBackoffUntil = System.nanoTime() + this.timeoutMillis * 1_000_000L;
 				problem("Directory table " + this.table + " could not be read on its primary: " + ex.getMessage());
+				markDownIfUnreachable(ex);
 			}
 		}
 		Optional<DirectoryEntry> fromReplica = readFromReplica(text);
@@ -272,6 +273,20 @@ public final class ShardDirectory implements KeyDirectory {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * A connection-level failure (SQLSTATE class 08: no connection, or one that broke) means the
+	 * shard's primary is unreachable, as the router judges a failed connection: writes routed to it
+	 * then fail fast instead of waiting out another connect timeout. The monitor's next probe
+	 * marks it up again if it answers.
+	 */
+	private void markDownIfUnreachable(SQLException ex) {
+		Shard holder = this.shard.get();
+		String state = ex.getSQLState();
+		if (holder != null && state != null && state.startsWith("08")) {
+			holder.currentPrimary().health().state(NodeHealth.State.DOWN, ex.getMessage());
+		}
 	}
 
 	private boolean primaryUsable() {

@@ -42,6 +42,15 @@ final class PositionHistory {
 		}
 	}
 
+	/** The time of the newest recorded position, or -1 when none is. */
+	synchronized long newestMicros() {
+		long newest = -1;
+		for (int i = 0; i < this.count; i++) {
+			newest = Math.max(newest, this.times[i]);
+		}
+		return newest;
+	}
+
 	/** Whether any position was recorded: only then can a replica be judged by GTID. */
 	synchronized boolean isKnown() {
 		return this.count > 0;

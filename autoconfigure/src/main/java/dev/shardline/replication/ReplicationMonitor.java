@@ -553,6 +553,16 @@ public final class ReplicationMonitor implements SmartLifecycle {
 			}
 			if (usesPositions()) {
 				applied = appliedByPosition(connection, node, shard, applied);
+				if (!seconds.isPresent() && status != null && status.isPresent()
+						&& shard.currentPrimary().health().state() == NodeHealth.State.DOWN) {
+					// The primary is down, so the replica reports no lag; by GTID it holds everything
+					// the primary was last seen to have: as fresh as anything can be until it returns.
+					long newest = this.positions.get(shard.name()).newestMicros();
+					if (newest >= 0 && applied >= newest) {
+						lagMicros = 0;
+						unknownBecause = null;
+					}
+				}
 			}
 		}
 		if (this.settings.trackGtid()) {
