@@ -58,7 +58,7 @@ final class ChaosChecks {
 	List<CheckResult> all() {
 		return List.of(acknowledgedWritesKept(), noDuplicateOrMisplacedRow(), refusedWritesAbsent(), noStaleRead(),
 				readYourWrites(), noLeakedConnection(), readsAvailableDuringReplicaFaults(),
-				otherShardsWritableDuringPrimaryFaults(), failedWritesFailFast(), healedNodesServeAgain(),
+				readsAvailableDuringPrimaryFaults(), otherShardsWritableDuringPrimaryFaults(), failedWritesFailFast(), healedNodesServeAgain(),
 				healthUpAtEnd(), busyPoolIsNotADeadNode());
 	}
 
@@ -148,6 +148,8 @@ final class ChaosChecks {
 		long worst = 0;
 		long fromReplicas = 0;
 		long checked = 0;
+		Map<String, Long> staleBy = new java.util.TreeMap<>();
+		Map<String, Long> stalestBy = new java.util.TreeMap<>();
 		for (Read read : this.run.reads()) {
 			if (!read.ok()) {
 				continue;
@@ -158,7 +160,9 @@ final class ChaosChecks {
 			}
 			long staleness = staleness(ticks.get(read.shard()), read);
 			worst = Math.max(worst, staleness);
+			stalestBy.merge(read.instance(), staleness, Math::max);
 			if (staleness > this.limits.staleBound().toNanos()) {
+				staleBy.merge(read.instance(), 1L, Long::sum);
 				violations.add("read of " + read.shard() + " by " + read.instance() + " at " + at(read.startNanos())
 						+ " from " + read.node() + " was " + millis(staleness) + " ms stale (bound "
 						+ this.limits.staleBound().toMillis() + " ms)");
@@ -166,24 +170,28 @@ final class ChaosChecks {
 		}
 		return CheckResult.of("no stale read", violations,
 				checked + " reads (" + fromReplicas + " from replicas), stalest " + millis(worst) + " ms, bound "
-						+ this.limits.staleBound().toMillis() + " ms");
+						+ this.limits.staleBound().toMillis() + " ms; stalest per instance " + inMillis(stalestBy)
+						+ ", stale reads per instance " + staleBy);
 	}
 
 	/** Every acknowledged write read back in its unit of work was found. */
 	CheckResult readYourWrites() {
 		List<String> violations = new ArrayList<>();
 		long fromReplicas = 0;
+		Map<String, Long> missesBy = new java.util.TreeMap<>();
 		for (ChaosRecording.ReadBack readBack : this.run.readBacks()) {
 			if (readBack.node().contains("replica")) {
 				fromReplicas++;
 			}
 			if (!readBack.found()) {
+				missesBy.merge(readBack.instance(), 1L, Long::sum);
 				violations.add("row " + readBack.id() + " written by " + readBack.instance() + " was not found by its "
 						+ "read-back at " + at(readBack.readStartNanos()) + " on " + readBack.node());
 			}
 		}
 		return CheckResult.of("no read-your-writes miss", violations,
-				this.run.readBacks().size() + " read-backs, " + fromReplicas + " served by replicas");
+				this.run.readBacks().size() + " read-backs, " + fromReplicas + " served by replicas, misses per instance "
+						+ missesBy);
 	}
 
 	/** Every pool of every instance has no connection in use once the load stopped. */
@@ -203,13 +211,27 @@ final class ChaosChecks {
 
 	/** During each replica fault, from injection until the node serves again, the shard's reads succeed. */
 	CheckResult readsAvailableDuringReplicaFaults() {
+		return readsAvailable("reads available during replica faults", FaultKind.Target.REPLICA);
+	}
+
+	/**
+	 * During each primary fault the shard's reads succeed all the same: README's "the shard's
+	 * replicas keep serving reads" ({@code primary-down-reads: replicas}), and issue 12's "reads of
+	 * every key keep working" while the directory's primary is unreachable.
+	 */
+	CheckResult readsAvailableDuringPrimaryFaults() {
+		return readsAvailable("reads available during primary faults", FaultKind.Target.PRIMARY);
+	}
+
+	private CheckResult readsAvailable(String name, FaultKind.Target target) {
 		List<String> violations = new ArrayList<>();
 		double worst = 1;
 		for (Window window : this.run.windows()) {
-			if (window.kind().target() != FaultKind.Target.REPLICA) {
+			if (window.kind().target() != target) {
 				continue;
 			}
 			long end = windowEnd(window);
+			Map<String, long[]> perInstance = new java.util.TreeMap<>();
 			long total = 0;
 			long ok = 0;
 			for (Read read : this.run.reads()) {
@@ -217,18 +239,23 @@ final class ChaosChecks {
 						&& read.startNanos() <= end) {
 					total++;
 					ok += read.ok() ? 1 : 0;
+					long[] counts = perInstance.computeIfAbsent(read.instance(), (i) -> new long[2]);
+					counts[0]++;
+					counts[1] += read.ok() ? 1 : 0;
 				}
 			}
 			double share = (total == 0) ? 0 : (double) ok / total;
 			worst = Math.min(worst, share);
 			if (total == 0 || share < this.limits.readAvailability()) {
+				StringBuilder split = new StringBuilder();
+				perInstance.forEach((instance, counts) -> split.append(", ").append(instance).append(' ')
+					.append(counts[1]).append('/').append(counts[0]));
 				violations.add(window.kind().tag() + " on " + window.nodes() + ": " + ok + " of " + total + " reads of "
 						+ window.shard() + " succeeded (" + percent(share) + ", need "
-						+ percent(this.limits.readAvailability()) + ")");
+						+ percent(this.limits.readAvailability()) + split + ")");
 			}
 		}
-		return CheckResult.of("reads available during replica faults", violations,
-				"lowest " + percent(worst) + " of a faulted shard's reads");
+		return CheckResult.of(name, violations, "lowest " + percent(worst) + " of a faulted shard's reads");
 	}
 
 	/**
@@ -465,6 +492,12 @@ final class ChaosChecks {
 			return 0;
 		}
 		return Math.max(0, read.startNanos() - ticks[i][1]);
+	}
+
+	private static Map<String, Long> inMillis(Map<String, Long> nanos) {
+		Map<String, Long> result = new java.util.TreeMap<>();
+		nanos.forEach((k, v) -> result.put(k, millis(v)));
+		return result;
 	}
 
 	private long count(Outcome outcome) {

@@ -109,6 +109,7 @@ class ChaosChecksTests {
 			// a primary fault of shard-0: its writes are refused fast, shard-1 keeps writing
 			this.windows.add(new Window(FaultKind.PRIMARY_KILL, S0, List.of(P0), null, s(20), s(22)));
 			this.writes.add(new Write("A", 6, 2, S0, s(20.5), s(20.51), Outcome.REFUSED, "primary down"));
+			read("A", S0, 20.4, R0, 20);
 			acknowledged("A", 7, 3, S1, 20.6);
 			acknowledged("B", 8, 5, S1, 20.7);
 			acknowledged("A", 9, 2, S0, 22.5);
@@ -159,7 +160,7 @@ class ChaosChecksTests {
 		Run run = new Run();
 		violation.accept(run);
 		List<CheckResult> results = run.check();
-		assertThat(results).hasSize(12);
+		assertThat(results).hasSize(13);
 		results.forEach(System.out::println);
 		return results.stream().filter((r) -> !r.passed()).map(CheckResult::name).toList();
 	}
@@ -227,6 +228,16 @@ class ChaosChecksTests {
 	void moreThanOnePercentOfFailedReadsDuringAReplicaFaultIsUnavailability() {
 		assertThat(failing((run) -> run.reads.add(new Read("A", S0, s(11), s(12.5), null, 0, "socket timeout"))))
 			.containsExactly("reads available during replica faults");
+	}
+
+	@Test
+	void moreThanOnePercentOfFailedReadsDuringAPrimaryFaultIsUnavailability() {
+		assertThat(failing((run) -> {
+			for (int i = 0; i < 10; i++) {
+				run.read("A", S0, 20.1 + i * 0.1, R0, 20);
+			}
+			run.reads.add(new Read("B", S0, s(20.5), s(20.51), null, 0, "primary unreachable"));
+		})).containsExactly("reads available during primary faults");
 	}
 
 	@Test
