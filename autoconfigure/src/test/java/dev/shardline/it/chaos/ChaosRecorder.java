@@ -78,10 +78,6 @@ final class ChaosRecorder {
 		return true;
 	}
 
-	long writeCount() {
-		return this.writes.size();
-	}
-
 	ChaosRecording snapshot() {
 		return new ChaosRecording(this.instances, new ArrayList<>(this.writes), new ArrayList<>(this.reads),
 				new ArrayList<>(this.readBacks), new ArrayList<>(this.ticks), new ArrayList<>(this.windows),

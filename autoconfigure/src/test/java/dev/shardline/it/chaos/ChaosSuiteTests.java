@@ -45,7 +45,7 @@ class ChaosSuiteTests {
 	static final ChaosLimits LIMITS = new ChaosLimits(MAX_LAG, CHECK_INTERVAL, CONNECT_TIMEOUT,
 			Duration.ofSeconds(15), 0.99);
 
-	static final Workload.Shape SHAPE = new Workload.Shape(2, 3, 4, Duration.ofMillis(5), Duration.ofMillis(250),
+	static final Workload.Shape SHAPE = new Workload.Shape(2, 3, 6, Duration.ofMillis(5), Duration.ofMillis(250),
 			Duration.ofMillis(1000), Duration.ofMillis(100));
 
 	/** How long the run waits for a healed node to serve again before it moves on (the check's bound is 15 s). */
