@@ -374,7 +374,7 @@ final class ChaosChecks {
 	 */
 	CheckResult busyPoolIsNotADeadNode() {
 		List<String> violations = new ArrayList<>();
-		String figures = "no held pool";
+		List<String> figures = new ArrayList<>();
 		for (Window window : this.run.windows()) {
 			if (window.kind() != FaultKind.REPLICA_POOL_EXHAUSTED) {
 				continue;
@@ -394,8 +394,8 @@ final class ChaosChecks {
 				.filter((e) -> e.instance().equals(window.instance()) && window.nodes().contains(e.node())
 						&& e.atNanos() >= window.injectedNanos() && e.atNanos() <= window.healedNanos())
 				.count();
-			figures = latencies.size() + " reads, p99 " + (latencies.isEmpty() ? "-" : millis(p99) + " ms") + ", "
-					+ ejected + " ejections seen";
+			figures.add(window.nodes() + ": " + latencies.size() + " reads, p99 "
+					+ (latencies.isEmpty() ? "-" : millis(p99) + " ms") + ", " + ejected + " ejections seen");
 			if (latencies.isEmpty()) {
 				violations.add("no read of " + window.shard() + " by " + window.instance() + " while its pool to "
 						+ window.nodes() + " was held");
@@ -410,7 +410,8 @@ final class ChaosChecks {
 						+ " times while its pool was held");
 			}
 		}
-		return CheckResult.of("busy pool is not a dead node", violations, figures);
+		return CheckResult.of("busy pool is not a dead node", violations,
+				figures.isEmpty() ? "no held pool" : String.join("; ", figures));
 	}
 
 	// ---- helpers ----
