@@ -27,7 +27,7 @@ final class DirectoryMembers {
 	/** The instances table's DDL. */
 	static String ddl(String directoryTable) {
 		return "CREATE TABLE IF NOT EXISTS " + directoryTable + "_instances (instance_id VARCHAR(64) NOT NULL PRIMARY KEY, "
-				+ "seen_seq BIGINT NOT NULL, renewed_at TIMESTAMP(6) NOT NULL, "
+				+ "seen_seq BIGINT NOT NULL, renewed_at TIMESTAMP(6) NOT NULL, assigns TINYINT NOT NULL DEFAULT 0, "
 				+ "started_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))";
 	}
 
@@ -35,10 +35,11 @@ final class DirectoryMembers {
 	void acknowledge(String instance, long seenSeq) {
 		this.directory.execute((connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + this.table
-					+ " (instance_id, seen_seq, renewed_at) VALUES (?, ?, NOW(6))"
-					+ " ON DUPLICATE KEY UPDATE seen_seq = VALUES(seen_seq), renewed_at = NOW(6)")) {
+					+ " (instance_id, seen_seq, renewed_at, assigns) VALUES (?, ?, NOW(6), ?)"
+					+ " ON DUPLICATE KEY UPDATE seen_seq = VALUES(seen_seq), renewed_at = NOW(6), assigns = VALUES(assigns)")) {
 				statement.setString(1, instance);
 				statement.setLong(2, seenSeq);
+				statement.setInt(3, this.directory.assignsOnFirstWrite() ? 1 : 0);
 				statement.executeUpdate();
 			}
 			return null;
@@ -77,6 +78,45 @@ final class DirectoryMembers {
 				}
 			}
 			return laggards;
+		});
+	}
+
+	/**
+	 * Live instances that do not record new keys on their first write.
+	 * @param lease the lease
+	 * @return their ids
+	 */
+	List<String> notAssigning(Duration lease) {
+		return this.directory.execute((connection) -> {
+			List<String> found = new ArrayList<>();
+			try (PreparedStatement statement = connection.prepareStatement("SELECT instance_id FROM " + this.table
+					+ " WHERE assigns = 0 AND renewed_at > NOW(6) - INTERVAL ? MICROSECOND")) {
+				statement.setLong(1, lease.toNanos() / 1000);
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						found.add(rs.getString(1));
+					}
+				}
+			}
+			return found;
+		});
+	}
+
+	/**
+	 * The lowest change-log position acknowledged by a live instance.
+	 * @param lease the lease
+	 * @return the position (0 when no instance is live)
+	 */
+	long appliedByAll(Duration lease) {
+		return this.directory.execute((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("SELECT COALESCE(MIN(seen_seq), 0) FROM "
+					+ this.table + " WHERE renewed_at > NOW(6) - INTERVAL ? MICROSECOND")) {
+				statement.setLong(1, lease.toNanos() / 1000);
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+					return rs.getLong(1);
+				}
+			}
 		});
 	}
 

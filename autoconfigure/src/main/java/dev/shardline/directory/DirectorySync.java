@@ -51,6 +51,13 @@ public final class DirectorySync implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService executor;
 
+	/** Maintenance (recovery of stalled moves) runs apart, so it never holds up acknowledgements. */
+	private volatile java.util.concurrent.ExecutorService maintenance;
+
+	private volatile boolean maintaining;
+
+	private boolean positioned;
+
 	private volatile long fastUntil;
 
 	private volatile long lastPeriodic = System.nanoTime();
@@ -122,11 +129,22 @@ public final class DirectorySync implements SmartLifecycle {
 	 */
 	public synchronized boolean syncNow() {
 		try {
+			if (!this.positioned) {
+				// Started while the directory was down: begin at the newest change, with nothing cached
+				// that could predate it.
+				this.directory.seen(this.directory.latestSeq());
+				this.directory.invalidateAll();
+				this.positioned = true;
+			}
 			long seen = this.directory.seenSeq();
 			List<ShardDirectory.Change> changes;
 			boolean contiguous = true;
 			do {
 				changes = this.directory.changesSince(seen, BATCH);
+				if (!changes.isEmpty()) {
+					// Before any key is dropped: a replica's answer older than these changes no longer counts.
+					this.directory.raiseFloor(changes.get(changes.size() - 1).seq());
+				}
 				for (ShardDirectory.Change change : changes) {
 					// Dropping a key more than once is harmless; moving past a change not yet
 					// committed is not.
@@ -134,8 +152,14 @@ public final class DirectorySync implements SmartLifecycle {
 					if (change.state() != DirectoryEntry.State.ACTIVE) {
 						this.fastUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 					}
-					if (contiguous && change.seq() != seen + 1 && !gapExpired(seen + 1)) {
-						contiguous = false;
+					if (contiguous && change.seq() != seen + 1) {
+						if (gapExpired(seen + 1)) {
+							// A change may commit late under a skipped number: drop every cached view.
+							this.directory.invalidateAll();
+						}
+						else {
+							contiguous = false;
+						}
 					}
 					if (contiguous) {
 						seen = change.seq();
@@ -146,6 +170,11 @@ public final class DirectorySync implements SmartLifecycle {
 			while (contiguous && changes.size() == BATCH);
 			if (contiguous) {
 				this.gapSeq = -1;
+			}
+			if (changes.isEmpty() && this.directory.latestSeq() < seen) {
+				// The log went back (a failover lost its newest rows): start over from what is there.
+				this.directory.invalidateAll();
+				this.directory.resetSeen(this.directory.latestSeq());
 			}
 			this.members.acknowledge(this.instanceId, this.directory.seenSeq());
 			this.lastSyncNanos = System.nanoTime();
@@ -198,6 +227,12 @@ public final class DirectorySync implements SmartLifecycle {
 		}
 	}
 
+	/** Live instances (this one included) that do not record new keys on their first write. */
+	public List<String> instancesNotAssigning() {
+		syncNow();
+		return this.members.notAssigning(this.lease);
+	}
+
 	/** Live instances (renewed within the lease). */
 	public int liveInstances() {
 		return this.members.live(this.lease);
@@ -211,8 +246,14 @@ public final class DirectorySync implements SmartLifecycle {
 			return thread;
 		});
 		this.executor = executor;
+		this.maintenance = Executors.newSingleThreadExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "shardline-directory-maintenance");
+			thread.setDaemon(true);
+			return thread;
+		});
 		try {
 			this.directory.seen(this.directory.latestSeq());
+			this.positioned = true;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Directory change log not readable at start-up: " + ex.getMessage());
@@ -222,13 +263,15 @@ public final class DirectorySync implements SmartLifecycle {
 
 	private void round() {
 		syncNow();
-		if (this.periodic != null && System.nanoTime() - this.lastPeriodic >= this.periodicNanos) {
+		java.util.concurrent.ExecutorService maintenance = this.maintenance;
+		if (maintenance != null && !this.maintaining && System.nanoTime() - this.lastPeriodic >= this.periodicNanos) {
 			this.lastPeriodic = System.nanoTime();
+			this.maintaining = true;
 			try {
-				this.periodic.run();
+				maintenance.execute(this::maintain);
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Directory maintenance failed: " + ex.getMessage());
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				this.maintaining = false;
 			}
 		}
 		ScheduledExecutorService executor = this.executor;
@@ -238,8 +281,28 @@ public final class DirectorySync implements SmartLifecycle {
 		}
 	}
 
+	private void maintain() {
+		try {
+			if (this.periodic != null) {
+				this.periodic.run();
+			}
+			this.directory.pruneLog(this.members.appliedByAll(this.lease));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Directory maintenance failed: " + ex.getMessage());
+		}
+		finally {
+			this.maintaining = false;
+		}
+	}
+
 	@Override
 	public void stop() {
+		java.util.concurrent.ExecutorService maintenance = this.maintenance;
+		this.maintenance = null;
+		if (maintenance != null) {
+			maintenance.shutdownNow();
+		}
 		ScheduledExecutorService executor = this.executor;
 		this.executor = null;
 		if (executor != null) {

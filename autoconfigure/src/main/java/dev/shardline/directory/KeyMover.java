@@ -64,6 +64,9 @@ public final class KeyMover {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+	/** Debris rows for a fence still to reopen carry this prefix before the shard's name. */
+	private static final String FENCE_PREFIX = "fence:";
+
 	private final ShardDirectory directory;
 
 	private final DirectorySync sync;
@@ -156,20 +159,16 @@ public final class KeyMover {
 		move.epoch = move.version;
 		this.directory.invalidate(key);
 		try {
-			onPrimary(source, (connection) -> {
-				for (Map.Entry<String, String> table : this.tables.entrySet()) {
-					fence(table.getKey()).claim(connection, move.keyValue, false, move.epoch);
-				}
-			});
-			onPrimary(target.name(), (connection) -> {
-				for (Map.Entry<String, String> table : this.tables.entrySet()) {
-					fence(table.getKey()).claim(connection, move.keyValue, true, move.epoch);
-				}
-			});
+			step(move, Step.CLAIM);
+			// Stamp this epoch on both fence rows; a row already carrying a newer epoch means this
+			// mover was taken over (and the key maybe moved again) while it stalled.
+			claim(move, move.source, false);
+			claim(move, move.target, true);
 			copyAndFlip(move);
 		}
 		catch (TakenOverException ex) {
-			this.history.record(move.record(MoveHistory.Outcome.FAILED, ex.getMessage()));
+			this.history.record(move.record(move.flipped ? MoveHistory.Outcome.MOVED : MoveHistory.Outcome.FAILED,
+					ex.getMessage()));
 			logger.error(ex.getMessage());
 			throw ex;
 		}
@@ -194,6 +193,20 @@ public final class KeyMover {
 	}
 
 	private void preflight(Move move) {
+		for (String shard : List.of(move.source, move.target)) {
+			String product;
+			try (Connection connection = this.router.shardNamed(shard).currentPrimary().dataSource().getConnection()) {
+				product = connection.getMetaData().getDatabaseProductName();
+			}
+			catch (SQLException ex) {
+				throw new ShardlineException("Moving: " + shard + "'s primary failed: " + ex.getMessage(), ex);
+			}
+			if (!product.toLowerCase(java.util.Locale.ROOT).matches(".*(mysql|mariadb).*")) {
+				throw new dev.shardline.move.MoveRefusedException(String.join(", ", this.tables.keySet()), null,
+						"key moves need MySQL or MariaDB primaries (the fence is a server-side trigger); " + shard
+								+ " runs " + product + ". Nothing was changed");
+			}
+		}
 		onPrimary(move.source, (source) -> onPrimary(move.target, (target) -> {
 			for (Map.Entry<String, String> table : this.tables.entrySet()) {
 				RowCopier copier = new RowCopier(table.getKey(), table.getValue(), this.settings.batchRows());
@@ -218,6 +231,17 @@ public final class KeyMover {
 		}
 	}
 
+	private void claim(Move move, String shard, boolean closed) {
+		onPrimary(move, shard, (connection) -> inTransaction(connection, () -> {
+			for (String table : this.tables.keySet()) {
+				fence(table).claim(connection, move.keyValue, closed, move.epoch);
+				if (!fence(table).holds(connection, move.keyValue, move.epoch)) {
+					throw new TakenOverException(move, "before it claimed the key's fence on " + shard);
+				}
+			}
+		}));
+	}
+
 	private void copyAndFlip(Move move) {
 		step(move, Step.COPY);
 		for (String table : this.tables.keySet()) {
@@ -226,15 +250,23 @@ public final class KeyMover {
 			move.copied.put(table, (int) rows);
 			progress(move);
 		}
+		// One catch-up while the key is still writable, so the fenced one has only the last
+		// moments' changes to apply.
+		for (String table : this.tables.keySet()) {
+			onTarget(move, (source, target) -> move.copiers.get(table)
+				.catchUp(move.tables.get(table), source, target, move.keyValue)
+				.changedAnything() ? 1L : 0L);
+		}
+		progress(move);
 		step(move, Step.FENCE);
-		long seq = this.directory.compareAndSet(move.text, move.version, move.source, DirectoryEntry.State.MOVING,
-				move.target);
+		move.pauseStart = System.nanoTime();
+		long deadline = move.pauseStart + this.settings.moveTimeout().toNanos();
+		long seq = compareAndSet(move, move.source, DirectoryEntry.State.MOVING, move.target);
 		if (seq <= 0) {
 			throw new TakenOverException(move, "before its fence");
 		}
-		move.version++;
-		move.pauseStart = System.nanoTime();
-		long deadline = move.pauseStart + this.settings.moveTimeout().toNanos();
+		// From here every statement of the mover is bounded by the fenced phase's deadline.
+		move.deadline = deadline;
 		this.directory.invalidate(move.key);
 		List<String> silent = this.sync.awaitAcknowledged(seq, deadline);
 		move.acknowledgedAt = System.nanoTime();
@@ -242,7 +274,7 @@ public final class KeyMover {
 			throw new ShardlineException("Instances " + silent + " did not acknowledge the fence of key " + move.text
 					+ " within move-timeout (" + this.settings.moveTimeout().toMillis() + " ms)");
 		}
-		onPrimary(move.source, (connection) -> {
+		onPrimary(move, move.source, (connection) -> {
 			lockWaitUntil(connection, deadline);
 			inTransaction(connection, () -> {
 				for (String table : this.tables.keySet()) {
@@ -256,37 +288,32 @@ public final class KeyMover {
 			}
 		});
 		move.closedAt = System.nanoTime();
+		move.checkDeadline(this.settings.moveTimeout());
 		step(move, Step.CATCH_UP);
+		// Nobody writes the key on either server now: one pass applies the last changes and
+		// verifies every row (the rows it wrote are read back from the target).
 		for (String table : this.tables.keySet()) {
 			onTarget(move, (source, target) -> move.copiers.get(table)
-				.catchUp(move.tables.get(table), source, target, move.keyValue)
-				.changedAnything() ? 1L : 0L);
+				.catchUpAndVerify(move.tables.get(table), source, target, move.keyValue)
+				.verification()
+				.rows());
 		}
 		step(move, Step.VERIFY);
-		onPrimary(move.source, (source) -> onPrimary(move.target, (target) -> {
-			for (String table : this.tables.keySet()) {
-				move.copiers.get(table).verify(move.tables.get(table), source, target, move.keyValue);
-			}
-		}));
-		if (System.nanoTime() - deadline > 0) {
-			throw new ShardlineException("The fenced phase of the move of key " + move.text + " took longer than "
-					+ "move-timeout (" + this.settings.moveTimeout().toMillis() + " ms)");
-		}
+		move.checkDeadline(this.settings.moveTimeout());
 		step(move, Step.FLIP);
 		onTarget(move, (source, target) -> {
 			for (String table : this.tables.keySet()) {
-				fence(table).remove(target, move.keyValue);
+				fence(table).open(target, move.keyValue, move.epoch);
 			}
 			return 0L;
 		});
-		long flipSeq = this.directory.compareAndSet(move.text, move.version, move.target,
-				DirectoryEntry.State.CLEANING, move.source);
+		long flipSeq = compareAndSet(move, move.target, DirectoryEntry.State.CLEANING, move.source);
 		if (flipSeq <= 0) {
 			// The target's fence was opened for nothing: the takeover rolling back closes it again.
 			throw new TakenOverException(move, "at its flip");
 		}
-		move.version++;
 		move.flipped = true;
+		move.deadline = 0;
 		move.pauseEnd = System.nanoTime();
 		this.directory.invalidate(move.key);
 		finish(move, flipSeq);
@@ -320,11 +347,9 @@ public final class KeyMover {
 					+ " yet; its reads stay on the primary until they have");
 		}
 		step(move, Step.DONE);
-		if (this.directory.compareAndSet(move.text, move.version, move.target, DirectoryEntry.State.ACTIVE,
-				null) <= 0) {
+		if (compareAndSet(move, move.target, DirectoryEntry.State.ACTIVE, null) <= 0) {
 			throw new TakenOverException(move, "at its end");
 		}
-		move.version++;
 		this.directory.invalidate(move.key);
 	}
 
@@ -387,22 +412,23 @@ public final class KeyMover {
 	 * turns ACTIVE there; then the target's copy is deleted (or recorded for later).
 	 */
 	private void rollBack(Move move) {
+		move.deadline = 0;
 		step(move, Step.ROLLBACK);
-		onPrimary(move.source, (connection) -> inTransaction(connection, () -> {
-			for (String table : this.tables.keySet()) {
-				if (!fence(table).holds(connection, move.keyValue, move.epoch)) {
-					throw new TakenOverException(move, "during its rollback");
-				}
-			}
-			for (String table : this.tables.keySet()) {
-				fence(table).remove(connection, move.keyValue);
-			}
-		}));
-		if (this.directory.compareAndSet(move.text, move.version, move.source, DirectoryEntry.State.ACTIVE, null) <= 0) {
+		// The entry first: once it is ACTIVE on the source no flip can follow, so reopening the
+		// source's fence afterwards can never let a write land on a key that moved.
+		if (compareAndSet(move, move.source, DirectoryEntry.State.ACTIVE, null) <= 0) {
 			throw new TakenOverException(move, "during its rollback");
 		}
-		move.version++;
 		this.directory.invalidate(move.key);
+		try {
+			reopen(move.source, move.keyValue, move.epoch);
+		}
+		catch (RuntimeException ex) {
+			// A transaction that wrote the key still holds the fence row: reopened later.
+			this.debris.record(FENCE_PREFIX + move.source, move.text + "#" + move.epoch);
+			logger.warn("The fence of key " + move.text + " on " + move.source + " could not be reopened yet ("
+					+ ex.getMessage() + "); retried by every instance's maintenance until it is");
+		}
 		try {
 			onTarget(move, (source, target) -> {
 				for (String table : reversed(this.tables.keySet())) {
@@ -419,6 +445,57 @@ public final class KeyMover {
 					+ ex.getMessage() + "); it is recorded and removed when " + move.target
 					+ " answers (it is never read as the key's data: the key is routed to " + move.source + ")");
 		}
+	}
+
+	/** Opens a key's fence on a shard (bounded lock wait) unless a newer epoch holds it. */
+	private void reopen(String shard, Object keyValue, long epoch) {
+		onPrimary(null, shard, (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("SET SESSION innodb_lock_wait_timeout = 2");
+			}
+			inTransaction(connection, () -> {
+				for (String table : this.tables.keySet()) {
+					fence(table).open(connection, keyValue, epoch);
+				}
+			});
+		});
+	}
+
+	/**
+	 * A compare-and-set of the move's entry from its current version. When the outcome is unknown
+	 * (the directory failed while committing), the entry is read back: a change that did commit
+	 * counts as done, so a flip that committed is never mistaken for one that did not.
+	 * @return the change's log sequence number (0 when the entry had changed)
+	 */
+	private long compareAndSet(Move move, String shard, DirectoryEntry.State state, String otherShard) {
+		long seq;
+		try {
+			seq = this.directory.compareAndSet(move.text, move.version, shard, state, otherShard);
+		}
+		catch (DirectoryUnavailableException ex) {
+			Optional<DirectoryEntry> now;
+			try {
+				now = this.directory.readText(move.text);
+			}
+			catch (RuntimeException unreadable) {
+				ex.addSuppressed(unreadable);
+				throw ex;
+			}
+			if (now.isPresent() && now.get().version() == move.version + 1 && now.get().state() == state
+					&& now.get().shard().equals(shard)) {
+				seq = this.directory.latestSeq();
+			}
+			else if (now.isPresent() && now.get().version() == move.version) {
+				throw ex;
+			}
+			else {
+				seq = 0;
+			}
+		}
+		if (seq > 0) {
+			move.version++;
+		}
+		return seq;
 	}
 
 	/**
@@ -519,6 +596,17 @@ public final class KeyMover {
 
 	/** Removes a key's rows left on a shard that does not own it; false to try again later. */
 	private boolean removeDebris(String shard, String keyText) {
+		if (shard.startsWith(FENCE_PREFIX)) {
+			int hash = keyText.lastIndexOf('#');
+			try {
+				reopen(shard.substring(FENCE_PREFIX.length()), DirectoryKeys.sqlValue(DirectoryKeys.parse(keyText.substring(0, hash))),
+						Long.parseLong(keyText.substring(hash + 1)));
+				return true;
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
 		Optional<DirectoryEntry> entry = this.directory.readText(keyText);
 		if (entry.isPresent() && (entry.get().shard().equals(shard) || shard.equals(entry.get().otherShard()))) {
 			// The key lives there now, or is being moved there (its copy starts by clearing the target).
@@ -569,7 +657,7 @@ public final class KeyMover {
 	 */
 	private long onTarget(Move move, TargetWork work) {
 		long[] result = new long[1];
-		onPrimary(move.source, (source) -> onPrimary(move.target, (target) -> inTransaction(target, () -> {
+		onPrimary(move, move.source, (source) -> onPrimary(move, move.target, (target) -> inTransaction(target, () -> {
 			for (String table : this.tables.keySet()) {
 				if (!fence(table).holds(target, move.keyValue, move.epoch)) {
 					throw new TakenOverException(move, "on the target");
@@ -581,15 +669,32 @@ public final class KeyMover {
 	}
 
 	private void onPrimary(String shard, SqlWork work) {
+		onPrimary(null, shard, work);
+	}
+
+	/** Work on a shard's primary in a mover's session; inside the fenced phase, bounded by its deadline. */
+	private void onPrimary(Move move, String shard, SqlWork work) {
 		DataSource dataSource = this.router.shardNamed(shard).currentPrimary().dataSource();
 		try (Connection connection = dataSource.getConnection()) {
-			MoveFence.enterMover(connection);
+			if (move != null && move.deadline != 0) {
+				long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(move.deadline - System.nanoTime());
+				connection.setNetworkTimeout(Runnable::run, (int) Math.max(100, Math.min(Integer.MAX_VALUE, left)));
+			}
+			String[] before = MoveFence.enterMover(connection);
 			try {
 				work.run(connection);
 			}
-			finally {
-				MoveFence.leaveMover(connection);
+			catch (SQLException | RuntimeException ex) {
+				try {
+					MoveFence.leaveMover(connection, before);
+				}
+				catch (SQLException | RuntimeException suppressed) {
+					// The work's failure is the one to report.
+					ex.addSuppressed(suppressed);
+				}
+				throw ex;
 			}
+			MoveFence.leaveMover(connection, before);
 		}
 		catch (SQLException ex) {
 			throw new ShardlineException("Moving: " + shard + "'s primary failed: " + ex.getMessage(), ex);
@@ -637,16 +742,19 @@ public final class KeyMover {
 		/** Mark the entry COPYING. */
 		MARK,
 
+		/** Stamp this mover's epoch on the key's fence rows (source open, target closed). */
+		CLAIM,
+
 		/** Copy the rows (writes continue on the source). */
 		COPY,
 
 		/** Mark the entry MOVING, collect acknowledgements, close the source's fence. */
 		FENCE,
 
-		/** Apply the source's changes since the copy began. */
+		/** Apply the source's changes since the copy began, and compare every row on both sides. */
 		CATCH_UP,
 
-		/** Compare every row on both sides. */
+		/** The rows are identical on both sides: about to flip. */
 		VERIFY,
 
 		/** Hand the key to the target. */
@@ -753,6 +861,16 @@ public final class KeyMover {
 		final long[] stepStarted = new long[Step.values().length];
 
 		long acknowledgedAt;
+
+		/** The fenced phase's deadline (nanoTime), 0 outside it. */
+		long deadline;
+
+		void checkDeadline(Duration moveTimeout) {
+			if (this.deadline != 0 && System.nanoTime() - this.deadline > 0) {
+				throw new ShardlineException("The fenced phase of the move of key " + this.text + " took longer than "
+						+ "move-timeout (" + moveTimeout.toMillis() + " ms)");
+			}
+		}
 
 		long closedAt;
 

@@ -23,7 +23,7 @@ final class MoveDebris {
 
 	static String ddl(String directoryTable) {
 		return "CREATE TABLE IF NOT EXISTS " + directoryTable + "_debris (shard VARCHAR(64) NOT NULL, "
-				+ "shard_key VARCHAR(255) NOT NULL, recorded_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+				+ "shard_key VARBINARY(255) NOT NULL, recorded_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
 				+ "PRIMARY KEY (shard, shard_key))";
 	}
 

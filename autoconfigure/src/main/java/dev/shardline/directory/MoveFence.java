@@ -145,14 +145,24 @@ final class MoveFence {
 	 * transaction that wrote the key since the fence opened, then refuses every later write.
 	 */
 	void claim(Connection connection, Object keyValue, boolean closed, long epoch) throws SQLException {
+		// Monotonic in the epoch: an older mover's stamp changes nothing (fenced is assigned
+		// first, while epoch still holds the stored value).
 		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + this.fenceTable
-				+ " (key_value, fenced, epoch) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE fenced = VALUES(fenced),"
-				+ " epoch = VALUES(epoch)")) {
+				+ " (key_value, fenced, epoch) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE"
+				+ " fenced = IF(VALUES(epoch) >= epoch, VALUES(fenced), fenced), epoch = GREATEST(epoch, VALUES(epoch))")) {
 			statement.setObject(1, keyValue);
 			statement.setInt(2, closed ? 1 : 0);
 			statement.setLong(3, epoch);
 			statement.executeUpdate();
 		}
+	}
+
+	/**
+	 * Opens the key's fence row (writes pass) if it carries no newer epoch. Fence rows are never
+	 * deleted, so a stalled mover's stamp can never replace a newer one.
+	 */
+	void open(Connection connection, Object keyValue, long epoch) throws SQLException {
+		claim(connection, keyValue, false, epoch);
 	}
 
 	/**
@@ -184,15 +194,6 @@ final class MoveFence {
 		return true;
 	}
 
-	/** Removes the key's fence row: the shard owns the key (again) and takes its writes. */
-	void remove(Connection connection, Object keyValue) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("DELETE FROM " + this.fenceTable + " WHERE key_value = ?")) {
-			statement.setObject(1, keyValue);
-			statement.executeUpdate();
-		}
-	}
-
 	/**
 	 * Waits, on the source, for transactions that changed the key's rows and have not ended (an
 	 * uncommitted row holds a lock this read must wait for); the fence already refuses new ones.
@@ -221,9 +222,18 @@ final class MoveFence {
 	/**
 	 * Marks a session as a mover's: its statements pass the fence triggers, and are logged as
 	 * rows so replicas do not run the triggers (best effort where the privilege is missing).
+	 * @return the session's settings before, for {@link #leaveMover}
 	 */
-	static void enterMover(Connection connection) throws SQLException {
+	static String[] enterMover(Connection connection) throws SQLException {
+		String[] before = new String[2];
 		try (Statement statement = connection.createStatement()) {
+			try (ResultSet rs = statement
+				.executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout, @@SESSION.binlog_format")) {
+				if (rs.next()) {
+					before[0] = rs.getString(1);
+					before[1] = rs.getString(2);
+				}
+			}
 			statement.execute("SET " + BYPASS + " = 1");
 			try {
 				statement.execute("SET SESSION binlog_format = 'ROW'");
@@ -232,17 +242,23 @@ final class MoveFence {
 				// No privilege to change it: the server's own format stays.
 			}
 		}
+		return before;
 	}
 
 	/** Undoes {@link #enterMover} before the connection returns to its pool. */
-	static void leaveMover(Connection connection) throws SQLException {
+	static void leaveMover(Connection connection, String[] before) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
-			statement.execute("SET " + BYPASS + " = NULL, SESSION innodb_lock_wait_timeout = DEFAULT");
-			try {
-				statement.execute("SET SESSION binlog_format = DEFAULT");
+			statement.execute("SET " + BYPASS + " = NULL");
+			if (before[0] != null && before[0].matches("[0-9]+")) {
+				statement.execute("SET SESSION innodb_lock_wait_timeout = " + before[0]);
 			}
-			catch (SQLException ex) {
-				// As in enterMover.
+			if (before[1] != null && before[1].matches("[A-Z]+")) {
+				try {
+					statement.execute("SET SESSION binlog_format = '" + before[1] + "'");
+				}
+				catch (SQLException ex) {
+					// As in enterMover.
+				}
 			}
 		}
 	}

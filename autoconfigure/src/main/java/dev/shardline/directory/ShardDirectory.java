@@ -127,16 +127,18 @@ public final class ShardDirectory implements KeyDirectory {
 
 	/** The directory table's DDL. */
 	public static String ddl(String table) {
-		return "CREATE TABLE IF NOT EXISTS " + table + " (" + "shard_key VARCHAR(255) NOT NULL PRIMARY KEY, "
+		// VARBINARY: keys compare byte for byte ('Acme', 'acme' and 'acme ' are three keys).
+		return "CREATE TABLE IF NOT EXISTS " + table + " (" + "shard_key VARBINARY(255) NOT NULL PRIMARY KEY, "
 				+ "shard VARCHAR(64) NOT NULL, " + "state VARCHAR(16) NOT NULL, " + "other_shard VARCHAR(64) NULL, "
 				+ "version BIGINT NOT NULL, " + "created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
-				+ "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6))";
+				+ "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), "
+				+ "KEY shardline_state (state, updated_at))";
 	}
 
 	/** The change log's DDL: one row per change of an entry, in commit order of the sequence. */
 	public static String logDdl(String table) {
 		return "CREATE TABLE IF NOT EXISTS " + table + "_log (seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
-				+ "shard_key VARCHAR(255) NOT NULL, state VARCHAR(16) NOT NULL, "
+				+ "shard_key VARBINARY(255) NOT NULL, state VARCHAR(16) NOT NULL, "
 				+ "changed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))";
 	}
 
@@ -148,9 +150,16 @@ public final class ShardDirectory implements KeyDirectory {
 				statement.execute(logDdl(this.table));
 				statement.execute(DirectoryMembers.ddl(this.table));
 				statement.execute(MoveDebris.ddl(this.table));
+				statement.execute(DirectoryBackfill.ddl(this.table));
+				statement.execute(DirectoryMeta.ddl(this.table));
 			}
 			return null;
 		});
+	}
+
+	/** Whether this instance records the strategy's choice on a key's first write. */
+	public boolean assignsOnFirstWrite() {
+		return this.assignOnFirstWrite;
 	}
 
 	/** The table's name. */
@@ -211,9 +220,11 @@ public final class ShardDirectory implements KeyDirectory {
 		String text = DirectoryKeys.text(key);
 		SQLException failure = null;
 		if (System.nanoTime() - this.primaryBackoffUntil >= 0 && primaryUsable()) {
-			try (Connection connection = primaryConnection()) {
-				Cached fresh = new Cached(readIn(connection, text).orElse(null), System.nanoTime());
-				this.lastProblem.set(null);
+			// Two thirds of the budget for the primary, the rest for a replica: a look-up waits
+			// at most connect-timeout for the directory in all.
+			try (Connection connection = connect(primaryDataSource(), this.timeoutMillis * 2L / 3)) {
+				Cached fresh = new Cached(readWithLogPosition(connection, text), System.nanoTime());
+				answered();
 				return fresh;
 			}
 			catch (SQLException ex) {
@@ -249,7 +260,7 @@ public final class ShardDirectory implements KeyDirectory {
 			if (node == holder.currentPrimary() || node.health().state() == NodeHealth.State.DOWN) {
 				continue;
 			}
-			try (Connection connection = bounded(node.dataSource().getConnection())) {
+			try (Connection connection = connect(node.dataSource(), this.timeoutMillis / 3)) {
 				long applied = maxSeq(connection);
 				if (applied < floor) {
 					continue;
@@ -266,6 +277,13 @@ public final class ShardDirectory implements KeyDirectory {
 	private boolean primaryUsable() {
 		Shard holder = this.shard.get();
 		return holder == null || holder.currentPrimary().health().state() != NodeHealth.State.DOWN;
+	}
+
+	/** The primary answered: the directory is healthy again. */
+	private void answered() {
+		if (this.lastProblem.get() != null && this.lastProblem.getAndSet(null) != null) {
+			logger.info("Directory table " + this.table + " answers on its primary again");
+		}
 	}
 
 	private void problem(String message) {
@@ -333,7 +351,8 @@ public final class ShardDirectory implements KeyDirectory {
 			}
 			return readIn(connection, text).orElseThrow();
 		});
-		this.cache.put(DirectoryKeys.normalize(key), new Cached(result, System.nanoTime()));
+		// Not put into the cache: a change logged meanwhile could be overwritten by this answer.
+		invalidate(key);
 		return result;
 	}
 
@@ -440,6 +459,21 @@ public final class ShardDirectory implements KeyDirectory {
 		});
 	}
 
+	/**
+	 * Removes change-log rows every live instance has applied and that are older than an hour
+	 * (instances starting later begin at the newest row).
+	 * @param appliedByAll the lowest position acknowledged by a live instance
+	 */
+	void pruneLog(long appliedByAll) {
+		execute((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + this.logTable
+					+ " WHERE seq < ? AND changed_at < NOW(6) - INTERVAL 1 HOUR LIMIT 10000")) {
+				statement.setLong(1, appliedByAll);
+				return statement.executeUpdate();
+			}
+		});
+	}
+
 	/** The newest change-log sequence on the directory's primary. */
 	long latestSeq() {
 		return execute(this::maxSeq);
@@ -460,6 +494,12 @@ public final class ShardDirectory implements KeyDirectory {
 
 	void seen(long seq) {
 		this.seenSeq.accumulateAndGet(seq, Math::max);
+	}
+
+	/** Starts following the change log over from a position (after the log went back). */
+	void resetSeen(long seq) {
+		this.seenSeq.set(seq);
+		this.floorSeq.set(seq);
 	}
 
 	/**
@@ -557,6 +597,29 @@ public final class ShardDirectory implements KeyDirectory {
 		});
 	}
 
+	/**
+	 * Reads an entry from the primary together with the change log's newest sequence, which
+	 * becomes the floor for replica answers: a replica must be at least as new as any answer this
+	 * instance has used.
+	 */
+	private DirectoryEntry readWithLogPosition(Connection connection, String text) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT d.shard_key, d.shard, d.state,"
+				+ " d.other_shard, d.version, (SELECT COALESCE(MAX(seq), 0) FROM " + this.logTable + ") FROM (SELECT 1) x"
+				+ " LEFT JOIN " + this.table + " d ON d.shard_key = ?")) {
+			statement.setString(1, text);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				raiseFloor(rs.getLong(6));
+				return (rs.getString(1) != null) ? entry(rs) : null;
+			}
+		}
+	}
+
+	/** No replica answer older than this log position counts from now on. */
+	void raiseFloor(long seq) {
+		this.floorSeq.accumulateAndGet(seq, Math::max);
+	}
+
 	private Optional<DirectoryEntry> readIn(Connection connection, String text) throws SQLException {
 		try (PreparedStatement statement = connection
 			.prepareStatement("SELECT " + COLUMNS + " FROM " + this.table + " WHERE shard_key = ?")) {
@@ -580,13 +643,23 @@ public final class ShardDirectory implements KeyDirectory {
 	}
 
 	Connection primaryConnection() throws SQLException {
-		return bounded(primaryDataSource().getConnection());
+		return connect(primaryDataSource(), this.timeoutMillis);
 	}
 
-	/** Bounds every statement on the connection by connect-timeout (a frozen node answers nothing). */
-	private Connection bounded(Connection connection) throws SQLException {
+	/**
+	 * A connection whose statements share one time budget with getting it: the pool's wait counts
+	 * against it, and a frozen node answers nothing within the rest.
+	 */
+	private static Connection connect(DataSource dataSource, long budgetMillis) throws SQLException {
+		long start = System.nanoTime();
+		Connection connection = dataSource.getConnection();
+		long left = budgetMillis - (System.nanoTime() - start) / 1_000_000;
+		return bounded(connection, (int) Math.max(50, left));
+	}
+
+	private static Connection bounded(Connection connection, int timeoutMillis) throws SQLException {
 		try {
-			connection.setNetworkTimeout(Runnable::run, this.timeoutMillis);
+			connection.setNetworkTimeout(Runnable::run, timeoutMillis);
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
 			}
@@ -600,7 +673,7 @@ public final class ShardDirectory implements KeyDirectory {
 
 	/** Runs a change on the primary in one transaction; fails fast without a reachable primary. */
 	private <T> T change(SqlWork<T> work) {
-		if (!primaryUsable()) {
+		if (!primaryUsable() || System.nanoTime() - this.primaryBackoffUntil < 0) {
 			throw new DirectoryUnavailableException("The directory (" + this.table + ") cannot be changed: the primary of "
 					+ this.shard.get().name() + " is down. Changes (first-write assignments, pins, moves) resume when it"
 					+ " answers again (or a promoted replica takes over with discover-primary).", null);
@@ -628,7 +701,9 @@ public final class ShardDirectory implements KeyDirectory {
 
 	<T> T execute(SqlWork<T> work) {
 		try (Connection connection = primaryConnection()) {
-			return work.run(connection);
+			T result = work.run(connection);
+			answered();
+			return result;
 		}
 		catch (SQLException ex) {
 			throw new DirectoryUnavailableException(

@@ -1,5 +1,7 @@
 package dev.shardline.move;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -167,6 +169,36 @@ public final class MoveColumn {
 	}
 
 	/**
+	 * The select expression the per-row digest is computed from: the {@link #readExpression()},
+	 * except for strings, binary strings, spatial values and JSON, whose raw bytes are hashed
+	 * ({@code MD5()} reads them in the column's own encoding, whatever the connection's), so a
+	 * large value never has to be rendered as text: {@code HEX()} of a value longer than half
+	 * of {@code max_allowed_packet} is NULL.
+	 * @return the SQL expression
+	 */
+	public String digestExpression() {
+		String column = quote(this.name);
+		return switch (this.kind) {
+			// MD5() answers in the connection's character set: cast it like the other parts, or
+			// CONCAT_WS refuses the mix of collations
+			case STRING, BINARY, SPATIAL -> "CAST(MD5(" + column + ") AS CHAR CHARACTER SET ascii)";
+			case JSON -> "CAST(MD5(CAST(" + column + " AS CHAR CHARACTER SET utf8mb4)) AS CHAR CHARACTER SET ascii)";
+			default -> readExpression();
+		};
+	}
+
+	/**
+	 * Whether values travel as {@code HEX()} text, which the server turns into NULL (with a
+	 * warning) when it would exceed {@code max_allowed_packet}: the copy then reads a NULL
+	 * flag too, to tell a real NULL from a value too large to send.
+	 * @return whether the value travels as hex
+	 */
+	boolean travelsAsHex() {
+		return this.kind == Kind.STRING || this.kind == Kind.BINARY || this.kind == Kind.SPATIAL
+				|| this.kind == Kind.JSON;
+	}
+
+	/**
 	 * The SQL literal that stores the value {@link #readExpression()} rendered.
 	 * @param text the rendered value, {@code null} for NULL
 	 * @return the SQL literal
@@ -197,13 +229,13 @@ public final class MoveColumn {
 		if (text == null) {
 			return "NULL";
 		}
-		if (this.kind == Kind.STRING && this.charset != null && this.charset.toLowerCase(Locale.ROOT).startsWith("utf8")
-				|| this.kind == Kind.JSON) {
-			return "'" + new String(java.util.HexFormat.of().parseHex(text), java.nio.charset.StandardCharsets.UTF_8)
-					+ "'";
-		}
-		return (this.kind == Kind.STRING || this.kind == Kind.BINARY || this.kind == Kind.SPATIAL) ? "X'" + text + "'"
-				: text;
+		return switch (this.kind) {
+			case TEMPORAL, TEXT_FORM -> "'" + text + "'";
+			case STRING, JSON -> (this.kind == Kind.JSON || this.charset.toLowerCase(Locale.ROOT).startsWith("utf8"))
+					? "'" + new String(HexFormat.of().parseHex(text), StandardCharsets.UTF_8) + "'" : "X'" + text + "'";
+			case BINARY, SPATIAL -> "X'" + text + "'";
+			default -> text;
+		};
 	}
 
 	/**

@@ -55,6 +55,14 @@ public final class MoveTable {
 	 * @throws SQLException if the server cannot be read
 	 */
 	public static MoveTable read(Connection connection, String table, String keyColumn) throws SQLException {
+		// information_schema renders generation expressions in the session's sql_mode
+		// (ANSI_QUOTES turns `a` into "a"): read every server in the same mode
+		try (ExactSession session = ExactSession.pin(connection)) {
+			return readPinned(connection, table, keyColumn);
+		}
+	}
+
+	private static MoveTable readPinned(Connection connection, String table, String keyColumn) throws SQLException {
 		String schema;
 		String server;
 		try (PreparedStatement statement = connection.prepareStatement("SELECT DATABASE(), @@hostname, @@port");

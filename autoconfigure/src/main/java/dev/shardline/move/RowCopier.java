@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Copies, catches up, verifies and deletes the rows of one key in one table, exactly.
@@ -39,11 +44,16 @@ import java.util.Set;
  * non-strict session); exactness is instead proven by {@link #verify}.
  * <p>
  * Verification compares a per-row digest that both servers compute the same way: MD5 over the
- * exact text of every stored (non-generated) column, each NULL marked apart from every value,
- * so one microsecond, one byte, one {@code FLOAT} ULP, a trailing space or NULL against ''
- * changes it.
+ * exact text of every stored (non-generated) column (the MD5 of the raw bytes for strings,
+ * binary and spatial values, see {@link MoveColumn#digestExpression()}), each NULL marked
+ * apart from every value, so one microsecond, one byte, one {@code FLOAT} ULP, a trailing space
+ * or NULL against '' changes it.
  * <p>
- * Not thread-safe per connection; one instance may serve many calls.
+ * Two short-lived helper threads overlap the servers' work: the target's digests are read
+ * while the source's are, and the copy's {@code INSERT}s run while the next rows are read. Each
+ * connection is still used by one thread at a time, and every call returns only after its
+ * helper has ended. A copier holds no state between calls and may serve many keys; source and
+ * target must be different connections.
  */
 public final class RowCopier {
 
@@ -92,6 +102,7 @@ public final class RowCopier {
 	 * @throws SQLException if a server cannot be read
 	 */
 	public MoveTable preflight(Connection source, Connection target) throws SQLException {
+		requireDistinct(source, target);
 		MoveTable from = MoveTable.read(source, this.table, this.keyColumn);
 		MoveTable to = MoveTable.read(target, this.table, this.keyColumn);
 		List<MoveColumn> a = from.columns();
@@ -155,6 +166,7 @@ public final class RowCopier {
 	 * error code are the server's)
 	 */
 	public long copyAll(MoveTable table, Connection source, Connection target, Object keyValue) throws SQLException {
+		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
 			deleteKey(table, target, keyValue);
 			return copyRows(table, source, target, keyValue, null, null);
@@ -166,9 +178,9 @@ public final class RowCopier {
 
 	/**
 	 * Makes the key's rows on the target equal to the source's: compares primary keys and
-	 * per-row digests of both sides, deletes target rows that are absent on the source or
-	 * differ, and copies the rows that are missing or differ. Cheap when little changed: only
-	 * primary keys and digests cross the network for unchanged rows.
+	 * per-row digests of both sides (read from both servers at once), deletes target rows that
+	 * are absent on the source or differ, and copies the rows that are missing or differ. Cheap
+	 * when little changed: only primary keys and digests cross the network for unchanged rows.
 	 * @param table the table, as {@link #preflight} returned it
 	 * @param source a connection to the source's primary
 	 * @param target a connection to the target's primary
@@ -178,48 +190,10 @@ public final class RowCopier {
 	 */
 	public CatchUp catchUp(MoveTable table, Connection source, Connection target, Object keyValue)
 			throws SQLException {
+		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
-			List<RowDigest> from = digests(table, source, keyValue);
-			List<RowDigest> to = digests(table, target, keyValue);
-			Map<String, RowDigest> toById = byId(to);
-			Set<String> fromIds = byId(from).keySet();
-			List<RowDigest> missing = new ArrayList<>();
-			List<RowDigest> changed = new ArrayList<>();
-			List<RowDigest> extra = new ArrayList<>();
-			for (RowDigest row : from) {
-				RowDigest other = toById.get(row.id());
-				if (other == null) {
-					missing.add(row);
-				}
-				else if (!other.digest().equals(row.digest())) {
-					changed.add(row);
-				}
-			}
-			for (RowDigest row : to) {
-				if (!fromIds.contains(row.id())) {
-					extra.add(row);
-				}
-			}
-			List<RowDigest> remove = new ArrayList<>(changed);
-			remove.addAll(extra);
-			List<MoveColumn> primaryKey = table.primaryKeyColumns();
-			for (List<RowDigest> chunk : chunks(remove)) {
-				try (PreparedStatement statement = target.prepareStatement("DELETE FROM " + table.quotedName()
-						+ " WHERE " + MoveColumn.quote(table.keyColumn()) + " = ? AND (" + match(primaryKey, chunk)
-						+ ")")) {
-					Keys.bind(statement, 1, keyValue);
-					statement.executeUpdate();
-				}
-			}
-			List<RowDigest> fetch = new ArrayList<>(missing);
-			fetch.addAll(changed);
-			Set<String> copied = new HashSet<>();
-			for (List<RowDigest> chunk : chunks(fetch)) {
-				copyRows(table, source, target, keyValue, match(primaryKey, chunk), copied);
-			}
-			long inserted = missing.stream().filter((row) -> copied.contains(row.id())).count();
-			long replaced = changed.stream().filter((row) -> copied.contains(row.id())).count();
-			return new CatchUp(inserted, replaced, extra.size() + (changed.size() - replaced));
+			List<List<RowDigest>> both = digestsOnBoth(table, source, target, keyValue);
+			return apply(table, source, target, keyValue, both.get(0), both.get(1)).catchUp();
 		}
 		catch (SQLException ex) {
 			throw failure("Catching up", table, keyValue, ex);
@@ -228,7 +202,8 @@ public final class RowCopier {
 
 	/**
 	 * Checks that the key's rows are identical on both servers: the same primary keys with the
-	 * same per-row digest (computed by each server from the exact text of every stored column).
+	 * same per-row digest (computed by each server from the exact text of every stored column;
+	 * both servers are read at once).
 	 * @param table the table, as {@link #preflight} returned it
 	 * @param source a connection to the source's primary
 	 * @param target a connection to the target's primary
@@ -240,45 +215,192 @@ public final class RowCopier {
 	 */
 	public Verification verify(MoveTable table, Connection source, Connection target, Object keyValue)
 			throws SQLException {
+		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
-			List<RowDigest> from = digests(table, source, keyValue);
-			List<RowDigest> to = digests(table, target, keyValue);
-			Map<String, RowDigest> fromById = byId(from);
-			Map<String, RowDigest> toById = byId(to);
-			int i = 0;
-			int j = 0;
-			// Both lists are in the same primary-key order (same definitions on both servers):
-			// walking them together finds the first difference in that order.
-			while (i < from.size() || j < to.size()) {
-				RowDigest a = (i < from.size()) ? from.get(i) : null;
-				RowDigest b = (j < to.size()) ? to.get(j) : null;
-				if (a != null && b != null && a.id().equals(b.id())) {
-					if (!a.digest().equals(b.digest())) {
-						throw mismatch(table, keyValue, a, columnDifference(table, source, target, keyValue, a),
-								from.size(), to.size());
-					}
-					i++;
-					j++;
-				}
-				else if (a != null && !toById.containsKey(a.id())) {
-					throw mismatch(table, keyValue, a, "is missing on the target", from.size(), to.size());
-				}
-				else if (b != null && !fromById.containsKey(b.id())) {
-					throw mismatch(table, keyValue, b, "exists only on the target", from.size(), to.size());
-				}
-				else {
-					throw mismatch(table, keyValue, a, "is in a different primary-key order on the target",
-							from.size(), to.size());
-				}
-			}
-			MessageDigest sha = sha256();
-			for (RowDigest row : from) {
-				sha.update((row.id() + ":" + row.digest() + "\n").getBytes(StandardCharsets.US_ASCII));
-			}
-			return new Verification(from.size(), HexFormat.of().formatHex(sha.digest()));
+			List<List<RowDigest>> both = digestsOnBoth(table, source, target, keyValue);
+			return compare(table, source, target, keyValue, both.get(0), both.get(1));
 		}
 		catch (SQLException ex) {
 			throw failure("Verifying", table, keyValue, ex);
+		}
+	}
+
+	/**
+	 * The final phase in one pass, for a key nobody else writes on either server any more (its
+	 * writes are fenced): a {@link #catchUp}, then a verification that reuses the digests the
+	 * catch-up read (both servers' rows were just read at once and nothing else changes them) and
+	 * re-reads from the target only the rows the catch-up wrote. About half the work of
+	 * {@link #catchUp} followed by {@link #verify}; use those two when writes may still arrive.
+	 * @param table the table, as {@link #preflight} returned it
+	 * @param source a connection to the source's primary
+	 * @param target a connection to the target's primary
+	 * @param keyValue the key, as JDBC binds it
+	 * @return what the catch-up changed and the verification
+	 * @throws MoveVerificationException as {@link #verify} does
+	 * @throws SQLException if a statement fails (message names table and key)
+	 */
+	public FinalSync catchUpAndVerify(MoveTable table, Connection source, Connection target, Object keyValue)
+			throws SQLException {
+		requireDistinct(source, target);
+		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
+			List<List<RowDigest>> both = digestsOnBoth(table, source, target, keyValue);
+			List<RowDigest> from = both.get(0);
+			Applied applied = apply(table, source, target, keyValue, from, both.get(1));
+			Map<String, RowDigest> after = byId(both.get(1));
+			applied.removed().forEach((row) -> after.remove(row.id()));
+			for (List<RowDigest> chunk : chunks(applied.written())) {
+				for (RowDigest row : digests(table, target, keyValue, match(table.primaryKeyColumns(), chunk))) {
+					after.put(row.id(), row);
+				}
+			}
+			// the target's rows in the source's order (then any the source lacks): the order the
+			// target itself returns, as both servers order by the same primary key definition
+			List<RowDigest> to = new ArrayList<>();
+			for (RowDigest row : from) {
+				RowDigest other = after.remove(row.id());
+				if (other != null) {
+					to.add(other);
+				}
+			}
+			to.addAll(after.values());
+			return new FinalSync(applied.catchUp(), compare(table, source, target, keyValue, from, to));
+		}
+		catch (SQLException ex) {
+			throw failure("Catching up and verifying", table, keyValue, ex);
+		}
+	}
+
+	/** Deletes and copies what differs; returns the counts, the rows removed and the rows written. */
+	private Applied apply(MoveTable table, Connection source, Connection target, Object keyValue,
+			List<RowDigest> from, List<RowDigest> to) throws SQLException {
+		Map<String, RowDigest> toById = byId(to);
+		Set<String> fromIds = byId(from).keySet();
+		List<RowDigest> missing = new ArrayList<>();
+		List<RowDigest> changed = new ArrayList<>();
+		List<RowDigest> extra = new ArrayList<>();
+		for (RowDigest row : from) {
+			RowDigest other = toById.get(row.id());
+			if (other == null) {
+				missing.add(row);
+			}
+			else if (!other.digest().equals(row.digest())) {
+				changed.add(row);
+			}
+		}
+		for (RowDigest row : to) {
+			if (!fromIds.contains(row.id())) {
+				extra.add(row);
+			}
+		}
+		List<RowDigest> remove = new ArrayList<>(changed);
+		remove.addAll(extra);
+		List<MoveColumn> primaryKey = table.primaryKeyColumns();
+		for (List<RowDigest> chunk : chunks(remove)) {
+			try (PreparedStatement statement = target.prepareStatement("DELETE FROM " + table.quotedName() + " WHERE "
+					+ MoveColumn.quote(table.keyColumn()) + " = ? AND (" + match(primaryKey, chunk) + ")")) {
+				Keys.bind(statement, 1, keyValue);
+				statement.executeUpdate();
+			}
+		}
+		List<RowDigest> fetch = new ArrayList<>(missing);
+		fetch.addAll(changed);
+		Set<String> copied = new HashSet<>();
+		for (List<RowDigest> chunk : chunks(fetch)) {
+			copyRows(table, source, target, keyValue, match(primaryKey, chunk), copied);
+		}
+		long inserted = missing.stream().filter((row) -> copied.contains(row.id())).count();
+		long replaced = changed.stream().filter((row) -> copied.contains(row.id())).count();
+		List<RowDigest> written = fetch.stream().filter((row) -> copied.contains(row.id())).toList();
+		return new Applied(new CatchUp(inserted, replaced, extra.size() + (changed.size() - replaced)), remove,
+				written);
+	}
+
+	/** Compares both sides' digests in primary-key order; throws at the first difference. */
+	private static Verification compare(MoveTable table, Connection source, Connection target, Object keyValue,
+			List<RowDigest> from, List<RowDigest> to) throws SQLException {
+		Map<String, RowDigest> fromById = byId(from);
+		Map<String, RowDigest> toById = byId(to);
+		int i = 0;
+		int j = 0;
+		// Both lists are in the same primary-key order (same definitions on both servers):
+		// walking them together finds the first difference in that order.
+		while (i < from.size() || j < to.size()) {
+			RowDigest a = (i < from.size()) ? from.get(i) : null;
+			RowDigest b = (j < to.size()) ? to.get(j) : null;
+			if (a != null && b != null && a.id().equals(b.id())) {
+				if (!a.digest().equals(b.digest())) {
+					throw mismatch(table, keyValue, a, columnDifference(table, source, target, keyValue, a),
+							from.size(), to.size());
+				}
+				i++;
+				j++;
+			}
+			else if (a != null && !toById.containsKey(a.id())) {
+				throw mismatch(table, keyValue, a, "is missing on the target", from.size(), to.size());
+			}
+			else if (b != null && !fromById.containsKey(b.id())) {
+				throw mismatch(table, keyValue, b, "exists only on the target", from.size(), to.size());
+			}
+			else {
+				throw mismatch(table, keyValue, a, "is in a different primary-key order on the target", from.size(),
+						to.size());
+			}
+		}
+		MessageDigest sha = sha256();
+		for (RowDigest row : from) {
+			sha.update((row.id() + ":" + row.digest() + "\n").getBytes(StandardCharsets.US_ASCII));
+		}
+		return new Verification(from.size(), HexFormat.of().formatHex(sha.digest()));
+	}
+
+	/**
+	 * Reads the key's digests on both servers at once (the target's on a short-lived thread: each
+	 * connection is still used by one thread at a time). Returns source's, then target's.
+	 */
+	private static List<List<RowDigest>> digestsOnBoth(MoveTable table, Connection source, Connection target,
+			Object keyValue) throws SQLException {
+		FutureTask<List<RowDigest>> onTarget = new FutureTask<>(() -> digests(table, target, keyValue, null));
+		Thread thread = new Thread(onTarget, "shardline-move-digest");
+		thread.setDaemon(true);
+		thread.start();
+		List<RowDigest> from;
+		try {
+			from = digests(table, source, keyValue, null);
+		}
+		finally {
+			// never return while the other thread still uses the caller's target connection
+			awaitUninterruptibly(thread);
+		}
+		try {
+			return List.of(from, onTarget.get());
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof SQLException sql) {
+				throw sql;
+			}
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			throw new IllegalStateException(ex); // not reached: the thread has ended
+		}
+	}
+
+	private static void awaitUninterruptibly(Thread thread) {
+		boolean interrupted = false;
+		while (true) {
+			try {
+				thread.join();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -319,6 +441,13 @@ public final class RowCopier {
 		appendReads(select, primaryKey);
 		select.append(", ");
 		appendReads(select, stored);
+		List<Integer> hexColumns = new ArrayList<>();
+		for (int i = 0; i < stored.size(); i++) {
+			if (stored.get(i).travelsAsHex()) {
+				hexColumns.add(i);
+				select.append(", ").append(MoveColumn.quote(stored.get(i).name())).append(" IS NULL");
+			}
+		}
 		select.append(" FROM ").append(table.quotedName()).append(" WHERE ")
 			.append(MoveColumn.quote(table.keyColumn())).append(" = ?");
 		if (condition != null) {
@@ -338,6 +467,15 @@ public final class RowCopier {
 					for (int i = 0; i < values.length; i++) {
 						values[i] = rs.getString(pk.length + i + 1);
 					}
+					for (int h = 0; h < hexColumns.size(); h++) {
+						int i = hexColumns.get(h);
+						if (values[i] == null && !rs.getBoolean(pk.length + values.length + h + 1)) {
+							throw new SQLException("Column '" + stored.get(i).name() + "' of the row with primary key "
+									+ Arrays.toString(pk) + " holds a value too large to send as hex text within the "
+									+ "source's max_allowed_packet; raise max_allowed_packet on both servers above "
+									+ "twice the largest value");
+						}
+					}
 					writer.add(values);
 					if (copied != null) {
 						copied.add(String.join(",", pk));
@@ -355,7 +493,7 @@ public final class RowCopier {
 	}
 
 	/** The key's rows as (primary key, digest) in primary-key order. */
-	private static List<RowDigest> digests(MoveTable table, Connection connection, Object keyValue)
+	private static List<RowDigest> digests(MoveTable table, Connection connection, Object keyValue, String condition)
 			throws SQLException {
 		List<MoveColumn> primaryKey = table.primaryKeyColumns();
 		StringBuilder sql = new StringBuilder("SELECT ");
@@ -363,10 +501,14 @@ public final class RowCopier {
 		sql.append(", MD5(CONCAT_WS(','");
 		for (MoveColumn column : table.storedColumns()) {
 			// NULL becomes '-', a value '=' followed by its text: NULL, '' and 'NULL' all differ
-			sql.append(", COALESCE(CONCAT('=', ").append(column.readExpression()).append("), '-')");
+			sql.append(", COALESCE(CONCAT('=', ").append(column.digestExpression()).append("), '-')");
 		}
 		sql.append(")) FROM ").append(table.quotedName()).append(" WHERE ")
-			.append(MoveColumn.quote(table.keyColumn())).append(" = ? ORDER BY ").append(table.orderByPrimaryKey());
+			.append(MoveColumn.quote(table.keyColumn())).append(" = ?");
+		if (condition != null) {
+			sql.append(" AND (").append(condition).append(')');
+		}
+		sql.append(" ORDER BY ").append(table.orderByPrimaryKey());
 		List<RowDigest> rows = new ArrayList<>();
 		try (PreparedStatement statement = streaming(connection, sql.toString())) {
 			Keys.bind(statement, 1, keyValue);
@@ -376,7 +518,12 @@ public final class RowCopier {
 					for (int i = 0; i < pk.length; i++) {
 						pk[i] = rs.getString(i + 1);
 					}
-					rows.add(new RowDigest(String.join(",", pk), pk, rs.getString(pk.length + 1)));
+					String digest = rs.getString(pk.length + 1);
+					if (digest == null) {
+						throw new SQLException("The digest of the row with primary key " + Arrays.toString(pk)
+								+ " could not be computed");
+					}
+					rows.add(new RowDigest(String.join(",", pk), pk, digest));
 				}
 			}
 		}
@@ -490,6 +637,13 @@ public final class RowCopier {
 		return statement;
 	}
 
+	private static void requireDistinct(Connection source, Connection target) {
+		if (source == target) {
+			// one session cannot be pinned twice, nor read by two threads at once
+			throw new IllegalArgumentException("Source and target must be different connections");
+		}
+	}
+
 	private static List<String> lower(List<String> names) {
 		return names.stream().map((name) -> name.toLowerCase(Locale.ROOT)).toList();
 	}
@@ -508,44 +662,22 @@ public final class RowCopier {
 				+ "' failed: " + ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), ex);
 	}
 
+	/** What {@link #apply} did: the counts, the target rows it removed and the rows it wrote. */
+	private record Applied(CatchUp catchUp, List<RowDigest> removed, List<RowDigest> written) {
+	}
+
 	/** One row's primary key (exact texts, and joined as its id) and digest. */
 	record RowDigest(String id, String[] primaryKey, String digest) {
 	}
 
 	/**
-	 * Pins {@code time_zone} and {@code sql_mode} on a connection and restores the caller's
-	 * values on close (saved in user variables by the same statement: values are read before
-	 * any assignment of a {@code SET} takes effect).
+	 * Writes rows as multi-row INSERT statements of bounded size, on its own thread: the target
+	 * executes one statement while the next is read from the source and built, so neither server
+	 * waits for the other. Each connection is still used by one thread only.
 	 */
-	static final class ExactSession implements AutoCloseable {
-
-		private final Connection connection;
-
-		private ExactSession(Connection connection) {
-			this.connection = connection;
-		}
-
-		static ExactSession pin(Connection connection) throws SQLException {
-			try (Statement statement = connection.createStatement()) {
-				statement.execute("SET @shardline_move_time_zone = @@session.time_zone, "
-						+ "@shardline_move_sql_mode = @@session.sql_mode, time_zone = '+00:00', sql_mode = '" + SQL_MODE
-						+ "'");
-			}
-			return new ExactSession(connection);
-		}
-
-		@Override
-		public void close() throws SQLException {
-			try (Statement statement = this.connection.createStatement()) {
-				statement.execute("SET time_zone = @shardline_move_time_zone, sql_mode = @shardline_move_sql_mode, "
-						+ "@shardline_move_time_zone = NULL, @shardline_move_sql_mode = NULL");
-			}
-		}
-
-	}
-
-	/** Writes rows as multi-row INSERT statements of bounded size. */
 	private static final class InsertWriter implements AutoCloseable {
+
+		private static final String END = new String("end");
 
 		private final List<MoveColumn> columns;
 
@@ -559,9 +691,15 @@ public final class RowCopier {
 
 		private final StringBuilder sql = new StringBuilder();
 
-		private int rows;
+		private final ArrayBlockingQueue<String> queue = new ArrayBlockingQueue<>(2);
 
-		private long written;
+		private final Thread thread;
+
+		private volatile SQLException failure;
+
+		private volatile long written;
+
+		private int rows;
 
 		InsertWriter(MoveTable table, List<MoveColumn> columns, Connection target, int batchRows) throws SQLException {
 			this.columns = columns;
@@ -580,6 +718,9 @@ public final class RowCopier {
 				prefix.append((i > 0) ? ", " : "").append(MoveColumn.quote(columns.get(i).name()));
 			}
 			this.prefix = prefix.append(") VALUES ").toString();
+			this.thread = new Thread(this::execute, "shardline-move-insert");
+			this.thread.setDaemon(true);
+			this.thread.start();
 		}
 
 		void add(String[] values) throws SQLException {
@@ -602,21 +743,71 @@ public final class RowCopier {
 			}
 		}
 
+		/** Sends the last statement, waits until every statement ran and returns the rows written. */
 		long finish() throws SQLException {
 			flush();
+			send(END);
+			awaitUninterruptibly(this.thread);
+			if (this.failure != null) {
+				throw this.failure;
+			}
 			return this.written;
 		}
 
 		private void flush() throws SQLException {
 			if (this.rows > 0) {
-				this.written += this.statement.executeLargeUpdate(this.sql.toString());
+				send(this.sql.toString());
 				this.sql.setLength(0);
 				this.rows = 0;
 			}
 		}
 
+		private void send(String statement) throws SQLException {
+			try {
+				while (!this.queue.offer(statement, 50, TimeUnit.MILLISECONDS)) {
+					if (this.failure != null || !this.thread.isAlive()) {
+						break;
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new SQLException("Interrupted while copying rows", ex);
+			}
+			if (this.failure != null) {
+				throw this.failure;
+			}
+		}
+
+		private void execute() {
+			try {
+				while (true) {
+					String next = this.queue.take();
+					if (next == END) {
+						return;
+					}
+					this.written += this.statement.executeLargeUpdate(next);
+				}
+			}
+			catch (SQLException ex) {
+				this.failure = ex;
+			}
+			catch (InterruptedException ex) {
+				this.failure = new SQLException("Interrupted while copying rows", ex);
+			}
+			catch (RuntimeException ex) {
+				this.failure = new SQLException(ex.getMessage(), ex);
+			}
+		}
+
 		@Override
 		public void close() throws SQLException {
+			if (this.thread.isAlive()) {
+				// failing before finish(): let the thread end after the statement it may be running
+				this.queue.clear();
+				this.thread.interrupt();
+				awaitUninterruptibly(this.thread);
+			}
 			this.statement.close();
 		}
 

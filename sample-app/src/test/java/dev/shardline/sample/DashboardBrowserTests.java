@@ -220,7 +220,7 @@ class DashboardBrowserTests {
 		}
 	}
 
-	private static String chromium() {
+	static String chromium() {
 		for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
 			if (Files.isExecutable(Path.of(candidate))) {
 				return candidate;

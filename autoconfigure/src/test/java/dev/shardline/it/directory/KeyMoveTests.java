@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.shardline.ShardMovingException;
 import dev.shardline.directory.DirectoryEntry;
 import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
@@ -65,10 +66,12 @@ class KeyMoveTests {
 				ConfigurableApplicationContext b = RoutedApplication.start(topology, JdbcApp.class, DIRECTORY)) {
 			LedgerStore ledgerA = a.getBean(LedgerStore.class);
 			Set<String> baseline = new HashSet<>();
+			Map<String, Long> expected = new java.util.HashMap<>();
 			for (int i = 0; i < 300; i++) {
 				String id = UUID.randomUUID().toString();
 				ledgerA.add(customer, id, i);
 				baseline.add(id);
+				expected.put(id, (long) i);
 			}
 			// Readers check that rows acknowledged before the load are always there: wait for the
 			// replica to have them first.
@@ -94,8 +97,7 @@ class KeyMoveTests {
 			assertThat(load.readMisses.get()).as("@ReadOnly reads that missed an acknowledged row").isZero();
 			assertThat(load.refusals.get()).as("writes refused during the fenced phase").isPositive();
 			Map<String, Long> onTarget = Ledgers.amounts(shard(topology, "shard-1").primary(), customer);
-			Map<String, Long> expected = new java.util.HashMap<>(load.expected);
-			baseline.forEach((id) -> expected.putIfAbsent(id, onTarget.get(id)));
+			expected.putAll(load.expected);
 			assertThat(onTarget).as("every acknowledged insert, update and delete, exactly").isEqualTo(expected);
 			assertThat(Ledgers.ids(shard(topology, "shard-0").primary(), customer)).as("rows left on the source")
 				.isEmpty();
@@ -111,7 +113,8 @@ class KeyMoveTests {
 		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class, DIRECTORY)) {
 			ShardDirectory directory = app.getBean(ShardDirectory.class);
 			LedgerStore ledger = app.getBean(LedgerStore.class);
-			List<KeyMover.Step> steps = List.of(KeyMover.Step.COPY, KeyMover.Step.FENCE, KeyMover.Step.CATCH_UP,
+			List<KeyMover.Step> steps = List.of(KeyMover.Step.CLAIM, KeyMover.Step.COPY, KeyMover.Step.FENCE,
+					KeyMover.Step.CATCH_UP,
 					KeyMover.Step.VERIFY, KeyMover.Step.FLIP, KeyMover.Step.SWEEP, KeyMover.Step.DONE);
 			List<Long> customers = customersOn(topology, "shard-0", steps.size(), 310_000_000);
 			int i = 0;
@@ -158,8 +161,8 @@ class KeyMoveTests {
 		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class, DIRECTORY)) {
 			LedgerStore ledger = app.getBean(LedgerStore.class);
 			ShardDirectory directory = app.getBean(ShardDirectory.class);
-			for (KeyMover.Step stallAt : List.of(KeyMover.Step.COPY, KeyMover.Step.CATCH_UP, KeyMover.Step.FLIP,
-					KeyMover.Step.SWEEP)) {
+			for (KeyMover.Step stallAt : List.of(KeyMover.Step.CLAIM, KeyMover.Step.COPY, KeyMover.Step.CATCH_UP,
+					KeyMover.Step.FLIP, KeyMover.Step.SWEEP)) {
 				long customer = customersOn(topology, "shard-0", 1, 315_000_000 + stallAt.ordinal() * 1000L).get(0);
 				Set<String> ids = new HashSet<>();
 				for (int row = 0; row < 5; row++) {
@@ -184,6 +187,12 @@ class KeyMoveTests {
 				Future<?> moving = thread.submit(() -> slow.move(customer, "shard-1"));
 				assertThat(stalled.await(30, TimeUnit.SECONDS)).isTrue();
 				assertThat(mover(app, null).recoverInterruptedMoves(Duration.ZERO)).contains("l:" + customer);
+				boolean movedAgain = stallAt == KeyMover.Step.CLAIM;
+				if (movedAgain) {
+					// Worst case for a stalled mover that has not stamped its fences yet: the key moves
+					// on (fencing the source with a newer epoch) before it wakes.
+					mover(app, null).move(customer, "shard-1");
+				}
 				DirectoryEntry recovered = directory.entry(customer).orElseThrow();
 				wake.countDown();
 				assertThatThrownBy(moving::get).as("stalled at %s", stallAt).hasMessageContaining("taken over");
@@ -191,14 +200,27 @@ class KeyMoveTests {
 				// The takeover decided; the stalled mover changed nothing after it.
 				DirectoryEntry entry = directory.entry(customer).orElseThrow();
 				assertThat(entry).as("stalled at %s", stallAt).isEqualTo(recovered);
-				String owner = (stallAt.ordinal() <= KeyMover.Step.FLIP.ordinal()) ? "shard-0" : "shard-1";
+				String owner = (!movedAgain && stallAt.ordinal() <= KeyMover.Step.FLIP.ordinal()) ? "shard-0" : "shard-1";
 				assertThat(entry.shard()).isEqualTo(owner);
 				String other = owner.equals("shard-0") ? "shard-1" : "shard-0";
 				assertThat(Ledgers.ids(shard(topology, owner).primary(), customer)).as("stalled at %s", stallAt)
 					.containsExactlyInAnyOrderElementsOf(ids);
 				assertThat(Ledgers.ids(shard(topology, other).primary(), customer)).as("stalled at %s", stallAt)
 					.isEmpty();
+				if (movedAgain) {
+					// The old owner's fence is still closed: a write there (a paused instance's) is refused.
+					assertThatThrownBy(() -> insertDirectly(shard(topology, "shard-0").primary(), customer))
+						.hasMessageContaining("Shardline:");
+				}
 			}
+		}
+	}
+
+	private static void insertDirectly(dev.shardline.test.TopologyNode node, long customer) throws Exception {
+		try (java.sql.Connection connection = node.openConnection();
+				java.sql.Statement statement = connection.createStatement()) {
+			statement.executeUpdate("INSERT INTO ledger (id, customer_id, amount) VALUES ('" + UUID.randomUUID() + "', "
+					+ customer + ", 1)");
 		}
 	}
 
@@ -234,7 +256,9 @@ class KeyMoveTests {
 			// The mover could not wait for b's acknowledgement: it counted b out when b's lease ran out.
 			assertThat(report.writePause()).isLessThan(Duration.ofSeconds(5));
 			thaw.countDown();
-			assertThatThrownBy(lateWrite::get).hasMessageContaining("fenced");
+			// The old owner's server refused it; the application sees the retryable exception.
+			assertThatThrownBy(lateWrite::get).hasCauseInstanceOf(ShardMovingException.class)
+				.hasMessageContaining("fenced");
 			frozen.shutdown();
 			assertThat(Ledgers.ids(shard(topology, "shard-0").primary(), customer)).as("the old owner").isEmpty();
 			assertThat(Ledgers.ids(shard(topology, "shard-1").primary(), customer)).doesNotContain(lateId).hasSize(1);
