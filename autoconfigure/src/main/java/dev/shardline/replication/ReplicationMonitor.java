@@ -551,15 +551,21 @@ public final class ReplicationMonitor implements SmartLifecycle {
 				unknownBecause = status.isEmpty() ? "SHOW REPLICA STATUS returns no row: the server does not replicate"
 						: "replication lag is not reported: " + status.get();
 			}
-			if (usesPositions()) {
-				applied = appliedByPosition(connection, node, shard, applied);
-				if (!seconds.isPresent() && status != null && status.isPresent()
-						&& shard.currentPrimary().health().state() == NodeHealth.State.DOWN) {
-					// The primary is down, so the replica reports no lag; by GTID it holds everything
-					// the primary was last seen to have: as fresh as anything can be until it returns.
-					long newest = this.positions.get(shard.name()).newestMicros();
-					if (newest >= 0 && applied >= newest) {
-						lagMicros = 0;
+			if (usesPositions() && status != null && status.isPresent()) {
+				long byPosition = appliedByPosition(connection, node, shard, -1);
+				if (byPosition >= 0) {
+					// Exact where Seconds_Behind_Master is not (whole seconds; 0 while the receiver
+					// catches up; nothing while the primary is away): the replica holds the primary's
+					// state as of byPosition, so it is at most now - byPosition behind.
+					applied = byPosition;
+					if (seconds.isPresent() || status.get().sqlRunning()) {
+						// By GTID the replica's staleness is known exactly: the primary's state as of
+						// byPosition is all it surely has. While the primary is down nothing newer exists
+						// to be read, so it counts as current. A stopped applier that reports no lag
+						// stays unknown: replication is broken there.
+						long byGtid = (shard.currentPrimary().health().state() == NodeHealth.State.DOWN) ? 0
+								: Math.max(0, now - byPosition);
+						lagMicros = seconds.isPresent() ? Math.max(lagMicros, byGtid) : byGtid;
 						unknownBecause = null;
 					}
 				}
