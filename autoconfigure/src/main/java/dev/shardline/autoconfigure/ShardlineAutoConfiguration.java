@@ -83,6 +83,16 @@ public final class ShardlineAutoConfiguration {
 				(config) -> ordered.forEach((customizer) -> customizer.customize(config)));
 	}
 
+	/**
+	 * HikariCP defaults for every node's pool, under the user's {@code shardline.hikari.*} and
+	 * per-node settings: no idle connections kept (minimum-idle 0, so a pool opens nothing
+	 * until work needs it and nothing while its node is down), an idle connection retires after
+	 * 60 s, and any connection after 30 minutes (Hikari's own default, well under MySQL's
+	 * {@code wait_timeout} of 8 hours). The pool's maximum stays Hikari's 10.
+	 */
+	static final Map<String, String> POOL_DEFAULTS = Map.of("minimum-idle", "0", "idle-timeout", "60000",
+			"max-lifetime", "1800000");
+
 	static List<ShardSpec> shardSpecs(ShardlineProperties properties) {
 		List<ShardSpec> specs = new ArrayList<>();
 		// Natural name order (shard-2 before shard-10): property sources do not all keep
@@ -142,6 +152,9 @@ public final class ShardlineAutoConfiguration {
 		long connectMillis = Math.max(250, properties.getReplication().getConnectTimeout().toMillis());
 		hikari.put("connection-timeout", Long.toString(connectMillis));
 		hikari.put("validation-timeout", Long.toString(Math.max(250, connectMillis / 2)));
+		// Fleet-sized defaults: a pool opens connections on demand and lets idle ones retire,
+		// so what an instance holds on a node follows its load, not its configuration.
+		hikari.putAll(POOL_DEFAULTS);
 		hikari.putAll(properties.getHikari());
 		hikari.putAll(node.getHikari());
 		return new NodeSpec(node.getUrl(), node.getUsername(), node.getPassword(), hikari, weight, group);
