@@ -2,6 +2,7 @@ package dev.shardline.autoconfigure;
 
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.shardline.actuate.ShardlineEndpoint;
+import dev.shardline.budget.ConnectionBudget;
 import dev.shardline.actuate.ShardlineHealthContributor;
 import dev.shardline.actuate.ShardlineMetrics;
 import dev.shardline.directory.ShardDirectory;
@@ -44,8 +45,10 @@ public final class ShardlineActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		ShardlineEndpoint shardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
-				ReplicationMonitor monitor, ObjectProvider<ShardDirectory> directory) {
-			return new ShardlineEndpoint(router, strategy, statistics, monitor, directory.getIfAvailable());
+				ReplicationMonitor monitor, ObjectProvider<ShardDirectory> directory,
+				ObjectProvider<ConnectionBudget> budget) {
+			return new ShardlineEndpoint(router, strategy, statistics, monitor, directory.getIfAvailable(),
+					budget.getIfAvailable());
 		}
 
 	}

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.shardline.budget.ConnectionBudget;
 import dev.shardline.directory.KeyMover;
 import dev.shardline.id.ShardlineIdGenerator;
 import dev.shardline.id.ShardlineIdLayout;
@@ -211,6 +212,13 @@ public final class ShardlineAutoConfiguration {
 				replication.getCheckInterval(), replication.getConnectTimeout(), replication.isDiscoverPrimary(),
 				properties.getRouting().getReadYourWrites() == ShardlineProperties.ReadYourWrites.GTID);
 		return new ReplicationMonitor(topology, settings, Clock.systemUTC(), ReplicationMonitor.newWriterId());
+	}
+
+	@Bean
+	ConnectionBudget shardlineConnectionBudget(Topology topology, ReplicationMonitor monitor,
+			ShardlineProperties properties) {
+		return new ConnectionBudget(topology, properties.getExpectedInstances(), monitor::completedChecks,
+				properties.getReplication().getCheckInterval());
 	}
 
 	@Bean

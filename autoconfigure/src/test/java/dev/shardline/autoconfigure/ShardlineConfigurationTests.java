@@ -78,6 +78,29 @@ class ShardlineConfigurationTests {
 	}
 
 	@Test
+	void poolsOpenConnectionsOnDemandAndRetireIdleOnesUnlessConfiguredOtherwise() {
+		this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.hikari.idle-timeout=120000",
+					"shardline.shards.shard-1.replicas[0].hikari.minimum-idle=2",
+					"shardline.shards.shard-1.replicas[0].hikari.data-source-properties.cachePrepStmts=true")
+			.run((context) -> {
+				Topology topology = context.getBean(Topology.class);
+				com.zaxxer.hikari.HikariDataSource primary = topology.shard("shard-0").primary().pool();
+				assertThat(primary.getMinimumIdle()).isZero();
+				assertThat(primary.getIdleTimeout()).isEqualTo(120_000);
+				assertThat(primary.getMaxLifetime()).isEqualTo(1_800_000);
+				assertThat(primary.getMaximumPoolSize()).isEqualTo(10);
+				assertThat(primary.getHikariPoolMXBean().getTotalConnections()).isZero();
+				com.zaxxer.hikari.HikariDataSource replica = topology.shard("shard-1").replicas().get(0).pool();
+				assertThat(replica.getMinimumIdle()).isEqualTo(2);
+				assertThat(replica.getIdleTimeout()).isEqualTo(120_000);
+				assertThat(replica.getDataSourceProperties()).containsEntry("cachePrepStmts", "true");
+				assertThat(topology.shard("shard-1").primary().pool().getDataSourceProperties()).isEmpty();
+				assertThat(context.getBean(dev.shardline.budget.ConnectionBudget.class).expectedInstances()).isEqualTo(1);
+			});
+	}
+
+	@Test
 	void shardlinePropertiesButNoShards() {
 		assertFailure(this.runner.withPropertyValues("shardline.routing.missing-key=fail"), "shardline.shards",
 				"no shards are configured");
@@ -120,6 +143,8 @@ class ShardlineConfigurationTests {
 				"shardline.shards.shard-1.primary.hikari.maximum-pool-size", "cannot be less than 1");
 		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.hikari.minimum-idle=-1"),
 				"shardline.hikari.minimum-idle", "negative");
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.expected-instances=0"),
+				"shardline.expected-instances", "at least 1");
 	}
 
 	@Test
