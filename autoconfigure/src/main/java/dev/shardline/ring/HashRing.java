@@ -43,8 +43,8 @@ public final class HashRing {
    static final int MAX_SHARDS = 1 << 16;
 
    /**
-    * Bits of each point kept below the bucket's bits. With about 16 points per bucket (2^(ceil(log2 n) - 4)
-    * buckets) a hash shares bucket and fragment with a quarter of a point on average; only then is a point
+    * Bits of each point kept below the bucket's bits. With about 32 points per bucket (2^(ceil(log2 n) - 5)
+    * buckets) a hash shares bucket and fragment with at most half a point on average; only then is a point
     * recomputed (one ~15-byte hash).
     */
    static final int FRAGMENT_BITS = 6;
@@ -181,8 +181,9 @@ public final class HashRing {
       }
       sharesByName = Collections.unmodifiableMap(byNameShares);
 
-      // About 16 points per bucket: 4 bytes of index per 16 points, and a short scan of packed entries.
-      final int bits = Math.max(1, genBits - 4);
+      // About 32 points per bucket: 4 bytes of index per 32 points, and a scan of a few packed cache lines.
+      // (At 1,024 shards the index is 2^17 ints: under one 1 MB G1 region, where 2^18 ints would take two.)
+      final int bits = Math.max(1, genBits - 5);
       shift = 64 - bits;
       fragmentShift = shift - FRAGMENT_BITS;
       buckets = new int[(1 << bits) + 1];
