@@ -19,11 +19,11 @@ import java.util.Map;
  * then {@code i}) and a hash belongs to the first point at or after it, wrapping round to the first point.
  * Look-ups take no locks and allocate nothing. The exact definition is in {@code tools/ring/HASH.md}.
  *
- * <p>Storage: the points are not kept. Each point, in ring order, is one packed entry of
- * {@code FRAGMENT_BITS + ceil(log2(points))} bits: a few of its bits right below the look-up bucket's
- * top bits, and its generation index ({@code (shard, i)} in name order), from which its owner is read
- * and, when those bits cannot decide, the exact point is recomputed with one label hash. About 3.5
- * bytes per point at 1,024 shards instead of 10 (a long and a char) plus the bucket index.
+ * <p>Storage: the points are not kept. Each point, in ring order, is one packed entry: a few of its
+ * bits right below the look-up bucket's top bits, and its id ({@code (shard, i)}, the shard as its
+ * position in name order), from which its owner is read and, when those bits cannot decide, the exact
+ * point is recomputed with one label hash. 28 bits per point at 1,024 shards instead of 80 (a long and
+ * a char), plus the bucket index.
  */
 public final class HashRing {
 
@@ -43,11 +43,14 @@ public final class HashRing {
    static final int MAX_SHARDS = 1 << 16;
 
    /**
-    * Bits of each point kept below the bucket's bits. With about 32 points per bucket (2^(ceil(log2 n) - 5)
-    * buckets) a hash shares bucket and fragment with at most half a point on average; only then is a point
-    * recomputed (one ~15-byte hash).
+    * Bits of each point kept below the bucket's bits. A hash shares bucket and fragment with about an eighth
+    * of a point on average up to 256 shards, half a point at 1,024; only then is a point recomputed (one
+    * short hash, about 10 ns).
     */
    static final int FRAGMENT_BITS = 6;
+
+   /** Upper bound on the bucket index: 2^17 ints (512 KB). */
+   static final int MAX_BUCKET_BITS = 17;
 
    // entries are read as one unaligned little-endian long from the packed byte array
    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -58,21 +61,18 @@ public final class HashRing {
    private final int virtualNodesPerWeight;
    private final int pointCount;
 
-   // ---- generation order: shards by name, i ascending; g = genStart[s] + i ----
-   // UTF-8 of name + '#', per generation shard, to recompute a point
+   // ---- a point's identity: id = s << indexBits | i, s the shard's position in name order ----
+   // UTF-8 of name + '#', by name order, to recompute a point
    private final byte[][] prefixes;
-   // genStart[s] = first generation index of generation shard s; genStart[count] = n
-   private final int[] genStart;
-   // genToName[s] = index into names of generation shard s
+   // genToName[s] = index into names of the s-th shard in name order
    private final int[] genToName;
-   // blockShard[g >>> blockShift] = generation shard holding that block's first index (a short walk finds g's)
-   private final int[] blockShard;
-   private final int blockShift;
+   private final int indexBits;
 
    // ---- the ring, packed ----
-   // entry j (ring order) at bit j * entryBits: fragment << genBits | g
+   // entry j (ring order) at bit j * entryBits: fragment << genBits | id
    private final byte[] entries;
    private final int entryBits;
+   private final long entryMask;
    private final int genBits;
    private final long genMask;
    private final int fragmentShift;
@@ -141,37 +141,30 @@ public final class HashRing {
       final int n = (int) total;
       pointCount = n;
 
-      // generation order: by name, so that a stable sort by point breaks ties by name and then i
+      // name order, so that a stable sort by point of points generated in id order breaks ties by name, then i
       final Integer[] byName = new Integer[count];
       for (int i = 0; i < count; i++) {
          byName[i] = i;
       }
       Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
       prefixes = new byte[count][];
-      genStart = new int[count + 1];
       genToName = new int[count];
-      int minPerShard = Integer.MAX_VALUE;
+      int maxPerShard = 1;
       for (int g = 0; g < count; g++) {
          final int named = byName[g];
          genToName[g] = named;
          prefixes[g] = (names[named] + '#').getBytes(StandardCharsets.UTF_8);
-         genStart[g + 1] = genStart[g] + perShard[named];
-         minPerShard = Math.min(minPerShard, perShard[named]);
+         maxPerShard = Math.max(maxPerShard, perShard[named]);
       }
-      // blocks no longer than the smallest shard span at most two shards; at most 2^16 blocks
-      genBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(n - 1));
-      blockShift = Math.max(31 - Integer.numberOfLeadingZeros(minPerShard), genBits - 16);
-      blockShard = new int[((n - 1) >>> blockShift) + 1];
-      for (int b = 0, g = 0; b < blockShard.length; b++) {
-         while (genStart[g + 1] <= b << blockShift) {
-            g++;
-         }
-         blockShard[b] = g;
-      }
+      // an id's owner is one shift away; with equal weights the ids are as dense as a plain index (22 bits
+      // for 1,024 shards of 4,000 points)
+      indexBits = 32 - Integer.numberOfLeadingZeros(maxPerShard - 1);
+      genBits = (32 - Integer.numberOfLeadingZeros(count - 1)) + indexBits;
+      final int pointBits = 32 - Integer.numberOfLeadingZeros(n - 1);
 
       final long[] points = new long[n];
       final int[] gens = new int[n];
-      generatePoints(points, gens);
+      generatePoints(points, gens, perShard, byName);
       sortUnsigned(points, gens);
 
       shares = exactShares(points, gens, count);
@@ -181,9 +174,10 @@ public final class HashRing {
       }
       sharesByName = Collections.unmodifiableMap(byNameShares);
 
-      // About 32 points per bucket: 4 bytes of index per 32 points, and a scan of a few packed cache lines.
-      // (At 1,024 shards the index is 2^17 ints: under one 1 MB G1 region, where 2^18 ints would take two.)
-      final int bits = Math.max(1, genBits - 5);
+      // About 8 points per bucket, but at most 2^17 buckets: at 1,024 shards (4M points, 32 per bucket) the
+      // index stays under one 1 MB G1 region, where 2^18 ints would take two; look-ups start where the
+      // fragment says the hash falls within its bucket.
+      final int bits = Math.max(1, Math.min(pointBits - 3, MAX_BUCKET_BITS));
       shift = 64 - bits;
       fragmentShift = shift - FRAGMENT_BITS;
       buckets = new int[(1 << bits) + 1];
@@ -198,6 +192,10 @@ public final class HashRing {
 
       entryBits = genBits + FRAGMENT_BITS;
       genMask = (1L << genBits) - 1;
+      entryMask = (1L << entryBits) - 1;
+      if (entryBits > 57) {
+         throw new IllegalArgumentException("Shard weights too uneven for the ring's packed layout");
+      }
       entries = new byte[(int) (((long) n * entryBits + 7) >>> 3) + Long.BYTES];
       final long fragmentMask = (1L << FRAGMENT_BITS) - 1;
       for (int k = 0; k < n; k++) {
@@ -222,10 +220,16 @@ public final class HashRing {
    /** Index into {@link #shardNames()} of the shard that owns the given key hash. Allocation-free. */
    public int indexForHash(long hash) {
       final int bucket = (int) (hash >>> shift);
-      int j = buckets[bucket];
+      final int start = buckets[bucket];
       final int end = buckets[bucket + 1];
       final int fragment = (int) (hash >>> fragmentShift) & ((1 << FRAGMENT_BITS) - 1);
-      // entries of a bucket ascend, and so do their fragments; every point of a later bucket is >= hash
+      // entries of a bucket ascend, and so do their fragments; every point of a later bucket is >= hash.
+      // Points are uniform, so start where the fragment puts the hash, step back past entries whose
+      // fragment is not below it, then scan forward.
+      int j = start + (int) (((long) (end - start) * fragment) >>> FRAGMENT_BITS);
+      while (j > start && (int) (entryAt(j - 1) >>> genBits) >= fragment) {
+         j--;
+      }
       for (; j < end; j++) {
          final long entry = entryAt(j);
          final int pointFragment = (int) (entry >>> genBits);
@@ -298,8 +302,7 @@ public final class HashRing {
       for (byte[] prefix : prefixes) {
          prefixBytes += prefix.length;
       }
-      return entries.length + 4L * buckets.length + 4L * blockShard.length + 4L * genStart.length + 4L * genToName.length
-            + prefixBytes;
+      return entries.length + 4L * buckets.length + 4L * genToName.length + prefixBytes;
    }
 
    int bucketCount() {
@@ -309,8 +312,9 @@ public final class HashRing {
    // ---- decoding ----
 
    private long entryAt(int j) {
-      final long bit = (long) j * entryBits;
-      return ((long) LONG_LE.get(entries, (int) (bit >>> 3)) >>> (bit & 7)) & ((1L << entryBits) - 1);
+      // j * entryBits < 2^24 * 57 fits an int
+      final int bit = j * entryBits;
+      return ((long) LONG_LE.get(entries, bit >>> 3) >>> (bit & 7)) & entryMask;
    }
 
    private int genAt(int j) {
@@ -320,36 +324,26 @@ public final class HashRing {
       return (int) (entryAt(j) & genMask);
    }
 
-   /** The generation shard of generation index g. */
-   private int genShard(int g) {
-      int s = blockShard[g >>> blockShift];
-      while (genStart[s + 1] <= g) {
-         s++;
-      }
-      return s;
+   private int ownerOfGen(int id) {
+      return genToName[id >>> indexBits];
    }
 
-   private int ownerOfGen(int g) {
-      return genToName[genShard(g)];
-   }
-
-   /** The point of generation index g: XXH64(name + "#" + i). */
-   private long pointOfGen(int g) {
-      final int s = genShard(g);
-      return XxHash64.hashLabel(prefixes[s], g - genStart[s]);
+   /** The point of an id: XXH64(name + "#" + i). */
+   private long pointOfGen(int id) {
+      return XxHash64.hashLabel(prefixes[id >>> indexBits], id & ((1 << indexBits) - 1));
    }
 
    // ---- construction ----
 
-   /** Writes every shard's points in generation order (shards by name, i ascending), so points[g] has index g. */
-   private void generatePoints(long[] points, int[] gens) {
+   /** Writes every shard's points with their ids, shards in name order and i ascending (so ids ascend). */
+   private void generatePoints(long[] points, int[] gens, int[] perShard, Integer[] byName) {
       for (int s = 0, j = 0; s < prefixes.length; s++) {
          final byte[] prefix = prefixes[s];
          final byte[] label = Arrays.copyOf(prefix, prefix.length + 10);
-         for (int i = 0, end = genStart[s + 1] - genStart[s]; i < end; i++, j++) {
+         for (int i = 0, end = perShard[byName[s]]; i < end; i++, j++) {
             final int length = prefix.length + writeDecimal(i, label, prefix.length);
             points[j] = XxHash64.hash(label, 0, length, 0L);
-            gens[j] = j;
+            gens[j] = s << indexBits | i;
          }
       }
    }

@@ -148,6 +148,9 @@ public final class XxHash64 {
    static long hashLabel(byte[] prefix, int index) {
       final int digits = decimalDigits(index);
       final int length = prefix.length + digits;
+      if (length < 32) {
+         return hashShortLabel(prefix, index, digits, length);
+      }
       int p = 0;
       long h;
       if (length >= 32) {
@@ -176,6 +179,44 @@ public final class XxHash64 {
       }
       for (; p < length; p++) {
          h = mix1(h, labelByte(prefix, index, digits, p));
+      }
+      return avalanche(h);
+   }
+
+   /**
+    * {@link #hashLabel} for labels under 32 bytes (no stripes): streams the label's bytes into 8-byte lanes
+    * once, the digits taken from a nibble-packed copy of {@code index} (no division by a variable).
+    */
+   private static long hashShortLabel(byte[] prefix, int index, int digits, int length) {
+      long reversed = 0;
+      for (int d = 0, v = index; d < digits; d++, v /= 10) {
+         reversed |= (long) (v % 10) << (d << 2);
+      }
+      long h = P5 + length;
+      long lane = 0;
+      int k = 0;
+      for (; k < prefix.length; k++) {
+         lane |= (long) (prefix[k] & 0xFF) << ((k & 7) << 3);
+         if ((k & 7) == 7) {
+            h = mix8(h, lane);
+            lane = 0;
+         }
+      }
+      for (int d = digits - 1; d >= 0; d--, k++) {
+         lane |= ('0' + ((reversed >>> (d << 2)) & 0xF)) << ((k & 7) << 3);
+         if ((k & 7) == 7) {
+            h = mix8(h, lane);
+            lane = 0;
+         }
+      }
+      int tail = length & 7;
+      if (tail >= 4) {
+         h = mix4(h, lane & 0xFFFF_FFFFL);
+         lane >>>= 32;
+         tail -= 4;
+      }
+      for (; tail > 0; tail--, lane >>>= 8) {
+         h = mix1(h, (int) (lane & 0xFF));
       }
       return avalanche(h);
    }
