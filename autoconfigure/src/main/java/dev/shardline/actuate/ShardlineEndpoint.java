@@ -148,9 +148,10 @@ public class ShardlineEndpoint {
 		budget.put("perInstance", this.budget.perInstance(node));
 		budget.put("allInstances", this.budget.allInstances(node));
 		ConnectionBudget.ServerLimits limits = this.budget.limits(node);
-		budget.put("serverMaxConnections", (limits != null) ? limits.maxConnections() : null);
-		budget.put("serverThreadsConnected", (limits != null) ? limits.threadsConnected() : null);
-		budget.put("exceeded", (limits != null) ? this.budget.allInstances(node) > limits.maxConnections() : null);
+		boolean known = limits != null && limits.maxConnections() >= 0;
+		budget.put("serverMaxConnections", known ? limits.maxConnections() : null);
+		budget.put("serverThreadsConnected", known ? limits.threadsConnected() : null);
+		budget.put("exceeded", known ? this.budget.allInstances(node) > limits.maxConnections() : null);
 		return budget;
 	}
 

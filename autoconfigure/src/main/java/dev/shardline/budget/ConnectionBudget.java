@@ -84,7 +84,8 @@ public final class ConnectionBudget implements SmartLifecycle {
 	/**
 	 * What the node's server reported.
 	 * @param node the node
-	 * @return its limits, or null while it has not been read (not reached yet)
+	 * @return its limits (max connections -1 when it reports none), or null while it has not
+	 * been read (not reached yet)
 	 */
 	public ServerLimits limits(ShardNode node) {
 		return this.limits.get(node);
@@ -132,6 +133,13 @@ public final class ConnectionBudget implements SmartLifecycle {
 				rs.next();
 				maxConnections = rs.getLong(1);
 			}
+			catch (SQLException ex) {
+				// Reached, but not a server that reports it (e.g. an embedded database): do not ask again.
+				if (logger.isDebugEnabled()) {
+					logger.debug("Node " + node.name() + " does not report max_connections: " + ex.getMessage());
+				}
+				return ServerLimits.UNREPORTED;
+			}
 			Long threadsConnected = null;
 			try (ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_connected'")) {
 				if (rs.next()) {
@@ -147,7 +155,7 @@ public final class ConnectionBudget implements SmartLifecycle {
 
 	private void check(ShardNode node, ServerLimits read) {
 		long worst = allInstances(node);
-		if (worst > read.maxConnections()) {
+		if (read.maxConnections() >= 0 && worst > read.maxConnections()) {
 			logger.warn("Node " + node.name() + " (" + node.url() + ") allows max_connections=" + read.maxConnections()
 					+ ((read.threadsConnected() != null) ? " (" + read.threadsConnected() + " connected now)" : "")
 					+ ", but (" + node.pool().getMaximumPoolSize() + " pool maximum + " + MONITOR_CONNECTIONS
@@ -201,11 +209,15 @@ public final class ConnectionBudget implements SmartLifecycle {
 
 	/**
 	 * What a node's server reported.
-	 * @param maxConnections {@code @@max_connections}
+	 * @param maxConnections {@code @@max_connections}, or -1 when the server does not report it
 	 * @param threadsConnected {@code Threads_connected} when read, or null
 	 * @param readAtMillis when it was read (epoch millis)
 	 */
 	public record ServerLimits(long maxConnections, Long threadsConnected, long readAtMillis) {
+
+		/** A reached node whose server has no {@code max_connections} (e.g. an embedded database). */
+		static final ServerLimits UNREPORTED = new ServerLimits(-1, null, 0);
+
 	}
 
 }
