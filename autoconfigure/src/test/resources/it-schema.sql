@@ -9,5 +9,6 @@ CREATE TABLE IF NOT EXISTS ledger (
   id VARCHAR(36) PRIMARY KEY,
   customer_id BIGINT NOT NULL,
   amount BIGINT NOT NULL,
+  created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   INDEX ledger_customer (customer_id)
 );

@@ -10,6 +10,8 @@ import java.util.UUID;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.shardline.ShardlineException;
 import dev.shardline.budget.ConnectionBudget;
+import dev.shardline.directory.DirectorySync;
+import dev.shardline.directory.KeyMover;
 import dev.shardline.directory.ShardDirectory;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.routing.RouteReason;
@@ -50,6 +52,10 @@ public class ShardlineEndpoint {
 
 	private final ShardDirectory directory;
 
+	private final DirectorySync directorySync;
+
+	private final KeyMover mover;
+
 	private final ConnectionBudget budget;
 
 	/**
@@ -62,20 +68,40 @@ public class ShardlineEndpoint {
 	 */
 	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
 			ReplicationMonitor monitor, ShardDirectory directory) {
-		this(router, strategy, statistics, monitor, directory, null);
+		this(router, strategy, statistics, monitor, directory, null, null);
 	}
 
 	/**
-	 * Creates the endpoint with connection figures.
+	 * Creates the endpoint with the directory's change-log sync and mover (recent moves).
 	 * @param router the router (and through it the topology)
 	 * @param strategy the sharding strategy
 	 * @param statistics routing counters
 	 * @param monitor the replication monitor
 	 * @param directory the directory, or null when it is off
+	 * @param directorySync the directory's sync, or null
+	 * @param mover the key mover, or null
+	 */
+	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
+			ReplicationMonitor monitor, ShardDirectory directory, DirectorySync directorySync, KeyMover mover) {
+		this(router, strategy, statistics, monitor, directory, directorySync, mover, null);
+	}
+
+	/**
+	 * Creates the endpoint with the directory's sync and mover, and connection figures.
+	 * @param router the router (and through it the topology)
+	 * @param strategy the sharding strategy
+	 * @param statistics routing counters
+	 * @param monitor the replication monitor
+	 * @param directory the directory, or null when it is off
+	 * @param directorySync the directory's sync, or null
+	 * @param mover the key mover, or null
 	 * @param budget the connection budget, or null to leave connection totals out
 	 */
 	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
-			ReplicationMonitor monitor, ShardDirectory directory, ConnectionBudget budget) {
+			ReplicationMonitor monitor, ShardDirectory directory, DirectorySync directorySync, KeyMover mover,
+			ConnectionBudget budget) {
+		this.directorySync = directorySync;
+		this.mover = mover;
 		this.budget = budget;
 		this.topology = router.topology();
 		this.router = router;
@@ -94,17 +120,7 @@ public class ShardlineEndpoint {
 				: this.strategy.getClass().getSimpleName());
 		result.put("monitorChecks", this.monitor.completedChecks());
 		if (this.directory != null) {
-			Map<String, Object> directory = new LinkedHashMap<>();
-			try {
-				directory.put("size", this.directory.size());
-			}
-			catch (ShardlineException ex) {
-				directory.put("size", null);
-				directory.put("error", ex.getMessage());
-			}
-			directory.put("cachedEntries", this.directory.cacheSize());
-			directory.put("cacheHitRatio", this.directory.cacheHitRatio());
-			result.put("directory", directory);
+			result.put("directory", DirectoryDescriptions.describe(this.directory, this.directorySync, this.mover, true));
 		}
 		if (this.budget != null) {
 			result.put("connections", connectionTotals());

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.shardline.directory.DirectorySync;
+import dev.shardline.directory.ShardDirectory;
 import dev.shardline.topology.NodeHealth;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardNode;
@@ -30,12 +32,32 @@ public final class ShardlineHealthContributor implements CompositeHealthContribu
 	 * @param topology the shards
 	 */
 	public ShardlineHealthContributor(Topology topology) {
+		this(topology, null, null);
+	}
+
+	/**
+	 * Creates the contributor with a {@code directory} component (UP while the directory answers
+	 * and this instance follows its change log; its details say how it is answering otherwise).
+	 * @param topology the shards
+	 * @param directory the directory, or null when it is off
+	 * @param sync the directory's sync, or null
+	 */
+	public ShardlineHealthContributor(Topology topology, ShardDirectory directory, DirectorySync sync) {
 		for (Shard shard : topology.shards()) {
 			Map<String, HealthContributor> nodes = new LinkedHashMap<>();
 			for (ShardNode node : shard.nodes()) {
 				nodes.put(NodeDescriptions.key(node), (HealthIndicator) () -> health(shard, node));
 			}
 			this.shards.put(shard.name(), CompositeHealthContributor.fromMap(nodes));
+		}
+		if (directory != null) {
+			String name = this.shards.containsKey("directory") ? "directory-table" : "directory";
+			this.shards.put(name, (HealthIndicator) () -> {
+				Map<String, Object> details = new LinkedHashMap<>(DirectoryDescriptions.describe(directory, sync, null, false));
+				details.values().removeIf(java.util.Objects::isNull);
+				return (DirectoryDescriptions.healthy(directory, sync) ? Health.up() : Health.down()).withDetails(details)
+					.build();
+			});
 		}
 	}
 

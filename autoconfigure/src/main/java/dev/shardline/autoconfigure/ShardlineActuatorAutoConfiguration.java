@@ -5,7 +5,12 @@ import dev.shardline.actuate.ShardlineEndpoint;
 import dev.shardline.budget.ConnectionBudget;
 import dev.shardline.actuate.ShardlineHealthContributor;
 import dev.shardline.actuate.ShardlineMetrics;
+import dev.shardline.directory.DirectorySync;
+import dev.shardline.directory.KeyMover;
+import dev.shardline.directory.MoveHistory;
 import dev.shardline.directory.ShardDirectory;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.routing.MdcRouteObserver;
 import dev.shardline.routing.RoutingStatistics;
@@ -45,10 +50,10 @@ public final class ShardlineActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		ShardlineEndpoint shardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
-				ReplicationMonitor monitor, ObjectProvider<ShardDirectory> directory,
-				ObjectProvider<ConnectionBudget> budget) {
+				ReplicationMonitor monitor, ObjectProvider<ShardDirectory> directory, ObjectProvider<DirectorySync> sync,
+				ObjectProvider<KeyMover> mover, ObjectProvider<ConnectionBudget> budget) {
 			return new ShardlineEndpoint(router, strategy, statistics, monitor, directory.getIfAvailable(),
-					budget.getIfAvailable());
+					sync.getIfAvailable(), mover.getIfAvailable(), budget.getIfAvailable());
 		}
 
 	}
@@ -60,8 +65,9 @@ public final class ShardlineActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "shardlineHealthContributor")
-		ShardlineHealthContributor shardlineHealthContributor(Topology topology) {
-			return new ShardlineHealthContributor(topology);
+		ShardlineHealthContributor shardlineHealthContributor(Topology topology,
+				ObjectProvider<ShardDirectory> directory, ObjectProvider<DirectorySync> sync) {
+			return new ShardlineHealthContributor(topology, directory.getIfAvailable(), sync.getIfAvailable());
 		}
 
 	}
@@ -73,6 +79,19 @@ public final class ShardlineActuatorAutoConfiguration {
 		@Bean
 		ShardlineMetrics shardlineMetrics(Topology topology, RoutingStatistics statistics) {
 			return new ShardlineMetrics(topology, statistics);
+		}
+
+		@Bean
+		@ConditionalOnBean(KeyMover.class)
+		MeterBinder shardlineMoveMetrics(KeyMover mover) {
+			return (registry) -> {
+				for (MoveHistory.Outcome outcome : MoveHistory.Outcome.values()) {
+					FunctionCounter.builder("shardline.directory.moves", mover.history(), (h) -> h.count(outcome))
+						.description("Key moves by outcome: moved, rolled-back, failed")
+						.tag("outcome", outcome.tag())
+						.register(registry);
+				}
+			};
 		}
 
 		@Bean

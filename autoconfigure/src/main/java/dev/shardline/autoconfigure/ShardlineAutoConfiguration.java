@@ -11,7 +11,12 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.shardline.budget.ConnectionBudget;
+import dev.shardline.directory.DirectoryBackfill;
+import dev.shardline.directory.DirectoryPlacementCheck;
+import dev.shardline.directory.DirectorySync;
+import dev.shardline.directory.DirectoryUnavailableException;
 import dev.shardline.directory.KeyMover;
+import dev.shardline.directory.MoveHistory;
 import dev.shardline.id.ShardlineIdGenerator;
 import dev.shardline.id.ShardlineIdLayout;
 import dev.shardline.id.ShardlineIds;
@@ -40,6 +45,8 @@ import dev.shardline.topology.ShardSpec;
 import dev.shardline.topology.Topology;
 import dev.shardline.web.ConsistencyToken;
 import dev.shardline.web.ReadYourWritesFilter;
+
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -75,6 +82,9 @@ import org.springframework.jdbc.datasource.init.DatabasePopulator;
 @ConditionalOnBooleanProperty(name = "shardline.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ShardlineProperties.class)
 public final class ShardlineAutoConfiguration {
+
+	/** Cap of the default scatter thread count, whatever the number of shards. */
+	static final int MAX_DEFAULT_SCATTER_THREADS = 64;
 
 	@Bean(destroyMethod = "close")
 	Topology shardlineTopology(ShardlineProperties properties, ObjectProvider<PoolCustomizer> customizers) {
@@ -254,7 +264,12 @@ public final class ShardlineAutoConfiguration {
 	@Bean(destroyMethod = "shutdown")
 	ScatterThreads shardlineScatterThreads(Topology topology, ShardlineProperties properties) {
 		Integer configured = properties.getScatter().getThreads();
-		return new ScatterThreads((configured != null) ? configured : Math.max(4, 2 * topology.shards().size()));
+		return new ScatterThreads((configured != null) ? configured : defaultScatterThreads(topology.shards().size()));
+	}
+
+	/** Two per shard (two scatters at once run every shard in parallel), at least 4, at most 64. */
+	static int defaultScatterThreads(int shards) {
+		return Math.min(MAX_DEFAULT_SCATTER_THREADS, Math.max(4, 2 * shards));
 	}
 
 	@Bean
@@ -283,6 +298,8 @@ public final class ShardlineAutoConfiguration {
 						thread.setDaemon(true);
 						return thread;
 					});
+			// Threads retire after a minute without scatter work: an idle application keeps none.
+			this.executor.allowCoreThreadTimeOut(true);
 		}
 
 		java.util.concurrent.Executor executor() {
@@ -340,18 +357,71 @@ public final class ShardlineAutoConfiguration {
 			ShardlineProperties.Directory settings = properties.getDirectory();
 			String shardName = (settings.getShard() != null) ? settings.getShard() : topology.defaultShard().name();
 			Shard shard = topology.shard(shardName);
-			ShardDirectory directory = new ShardDirectory(() -> shard.currentPrimary().dataSource(), settings.getTable(),
-					settings.getCacheSize(), settings.getCacheTtl(), settings.isAssignOnFirstWrite());
+			ShardDirectory directory = new ShardDirectory(() -> shard, settings.getTable(), settings.getCacheSize(),
+					settings.getCacheTtl(), settings.isAssignOnFirstWrite(),
+					properties.getReplication().getConnectTimeout());
 			if (settings.isCreateTable()) {
 				directory.createTable();
+			}
+			try {
+				DirectoryPlacementCheck.check(directory, placement(properties),
+						settings.isRefuseUnrecordedPlacementChange());
+			}
+			catch (DirectoryUnavailableException ex) {
+				LogFactory.getLog(ShardlineAutoConfiguration.class)
+					.warn("Could not compare the sharding strategy with the directory's placement: " + ex.getMessage());
 			}
 			router.setDirectory(directory);
 			return directory;
 		}
 
+		/** A description of how keys not in the directory are placed: equal when they would route alike. */
+		static String placement(ShardlineProperties properties) {
+			if (properties.getStrategy() == ShardlineProperties.Strategy.RANGE) {
+				StringBuilder ranges = new StringBuilder("range");
+				for (ShardlineProperties.Range range : properties.getRange()) {
+					ranges.append(' ').append(range.getFrom()).append("..").append(range.getTo()).append('=')
+						.append(range.getShard());
+				}
+				return ranges.toString();
+			}
+			Integer virtualNodes = properties.getRing().getVirtualNodes();
+			StringBuilder ring = new StringBuilder("ring virtual-nodes=")
+				.append((virtualNodes != null) ? virtualNodes : HashRing.DEFAULT_VIRTUAL_NODES);
+			new java.util.TreeMap<>(properties.getShards())
+				.forEach((name, shard) -> ring.append(' ').append(name).append(':').append(shard.getWeight()));
+			return ring.toString();
+		}
+
 		@Bean
-		KeyMover shardlineKeyMover(ShardDirectory directory, ShardRouter router, ShardlineProperties properties) {
-			return new KeyMover(directory, router, properties.getDirectory().getMoveTables(), KeyMover.StepListener.NONE);
+		DirectoryBackfill shardlineDirectoryBackfill(ShardDirectory directory, DirectorySync sync, ShardRouter router,
+				ShardlineProperties properties) {
+			ShardlineProperties.Directory settings = properties.getDirectory();
+			return new DirectoryBackfill(directory, sync, router, settings.getMoveTables(), settings.getKeyType(),
+					settings.getBackfillBatchKeys());
+		}
+
+		@Bean
+		DirectorySync shardlineDirectorySync(ShardDirectory directory, ShardlineProperties properties,
+				ObjectProvider<KeyMover> mover) {
+			ShardlineProperties.Directory settings = properties.getDirectory();
+			return new DirectorySync(directory, ReplicationMonitor.newWriterId(),
+					properties.getReplication().getCheckInterval(), () -> {
+						KeyMover available = mover.getIfAvailable();
+						if (available != null) {
+							available.recoverStalledMoves();
+						}
+					}, settings.getMoveTimeout());
+		}
+
+		@Bean
+		KeyMover shardlineKeyMover(ShardDirectory directory, DirectorySync sync, ShardRouter router,
+				ShardlineProperties properties, ObjectProvider<KeyMover.StepListener> listener) {
+			ShardlineProperties.Directory settings = properties.getDirectory();
+			return new KeyMover(directory, sync, router, settings.getMoveTables(),
+					new KeyMover.Settings(settings.getMoveTimeout(), settings.getMoveStaleAfter(),
+							settings.getMoveBatchRows()),
+					new MoveHistory(20), listener.getIfAvailable());
 		}
 
 		@Bean

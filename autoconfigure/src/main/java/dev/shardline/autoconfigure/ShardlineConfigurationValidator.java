@@ -138,6 +138,12 @@ final class ShardlineConfigurationValidator {
 						"name one of " + properties.getShards().keySet() + ", or leave it out for the default shard"));
 			}
 			positive(problems, "shardline.directory.cache-ttl", directory.getCacheTtl());
+			positive(problems, "shardline.directory.move-timeout", directory.getMoveTimeout());
+			positive(problems, "shardline.directory.move-stale-after", directory.getMoveStaleAfter());
+			if (directory.getMoveBatchRows() < 1) {
+				problems.add(new ConfigurationProblem("shardline.directory.move-batch-rows",
+						"must be at least 1 but is " + directory.getMoveBatchRows(), "set a positive number of rows"));
+			}
 			if (directory.getCacheSize() < 1) {
 				problems.add(new ConfigurationProblem("shardline.directory.cache-size",
 						"must be at least 1 but is " + directory.getCacheSize(), "set a positive number of entries"));

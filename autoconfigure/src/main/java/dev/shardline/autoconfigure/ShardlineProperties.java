@@ -1,5 +1,7 @@
 package dev.shardline.autoconfigure;
 
+import dev.shardline.directory.DirectoryBackfill;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +18,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("shardline")
 public class ShardlineProperties {
 
-	/** Whether Shardline is active. {@code false}: Shardline does nothing at all. */
+	/**
+	 * Whether Shardline is active. {@code false}: Shardline does nothing at all. Set {@code true}
+	 * explicitly to keep Shardline when Boot's DataSourceAutoConfiguration is excluded.
+	 */
 	private boolean enabled = true;
 
 	/** The shards, by name, in the order they are declared. */
@@ -590,7 +595,10 @@ public class ShardlineProperties {
 	/** Scatter-gather settings. */
 	public static class Scatter {
 
-		/** Threads that run per-shard work of scatter-gather calls (bounded). Default: 2 per shard, at least 4. */
+		/**
+		 * Threads that run per-shard work of scatter-gather calls (bounded; idle ones retire after
+		 * a minute). Default: 2 per shard, at least 4, at most 64.
+		 */
 		private Integer threads;
 
 		/** Default per-call timeout of a scatter-gather call (each shard's work must finish by then). */
@@ -680,6 +688,38 @@ public class ShardlineProperties {
 		/** Tables moved with a key, and their key column (table: column), in copy order. */
 		private Map<String, String> moveTables = new LinkedHashMap<>();
 
+		/**
+		 * The longest a move refuses its key's writes (its fenced final phase); a move that
+		 * needs longer rolls back. A move whose mover stopped answering in that phase is rolled
+		 * back by any instance after twice this.
+		 */
+		private Duration moveTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * How long a move may make no progress while copying or cleaning up (the key stays
+		 * writable then) before any instance takes it over (rolls it back or finishes it).
+		 */
+		private Duration moveStaleAfter = Duration.ofSeconds(30);
+
+		/** Rows per insert statement when a move copies a key's rows. */
+		private int moveBatchRows = 500;
+
+		/**
+		 * Whether start-up fails (instead of logging an error) when the sharding strategy differs
+		 * from the one the directory's keys were placed with and a backfill has not recorded them all.
+		 */
+		private boolean refuseUnrecordedPlacementChange = false;
+
+		/** Keys per batch of a directory backfill. */
+		private int backfillBatchKeys = 1000;
+
+		/**
+		 * How a backfill turns key-column values into keys, as the application passes them to
+		 * {@code @ShardKey}: auto (integers are numbers, binaries bytes, the rest strings), long,
+		 * string, uuid (stored as text) or bytes.
+		 */
+		private DirectoryBackfill.KeyType keyType = DirectoryBackfill.KeyType.AUTO;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -734,6 +774,54 @@ public class ShardlineProperties {
 
 		public void setAssignOnFirstWrite(boolean assignOnFirstWrite) {
 			this.assignOnFirstWrite = assignOnFirstWrite;
+		}
+
+		public boolean isRefuseUnrecordedPlacementChange() {
+			return this.refuseUnrecordedPlacementChange;
+		}
+
+		public void setRefuseUnrecordedPlacementChange(boolean refuseUnrecordedPlacementChange) {
+			this.refuseUnrecordedPlacementChange = refuseUnrecordedPlacementChange;
+		}
+
+		public int getBackfillBatchKeys() {
+			return this.backfillBatchKeys;
+		}
+
+		public void setBackfillBatchKeys(int backfillBatchKeys) {
+			this.backfillBatchKeys = backfillBatchKeys;
+		}
+
+		public DirectoryBackfill.KeyType getKeyType() {
+			return this.keyType;
+		}
+
+		public void setKeyType(DirectoryBackfill.KeyType keyType) {
+			this.keyType = keyType;
+		}
+
+		public Duration getMoveTimeout() {
+			return this.moveTimeout;
+		}
+
+		public void setMoveTimeout(Duration moveTimeout) {
+			this.moveTimeout = moveTimeout;
+		}
+
+		public Duration getMoveStaleAfter() {
+			return this.moveStaleAfter;
+		}
+
+		public void setMoveStaleAfter(Duration moveStaleAfter) {
+			this.moveStaleAfter = moveStaleAfter;
+		}
+
+		public int getMoveBatchRows() {
+			return this.moveBatchRows;
+		}
+
+		public void setMoveBatchRows(int moveBatchRows) {
+			this.moveBatchRows = moveBatchRows;
 		}
 
 		public Map<String, String> getMoveTables() {

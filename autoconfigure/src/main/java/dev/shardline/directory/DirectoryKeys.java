@@ -33,6 +33,34 @@ public final class DirectoryKeys {
 		return "s:" + normal;
 	}
 
+	/**
+	 * The key a stored text stands for (the inverse of {@link #text(Object)}).
+	 * @param text the stored text
+	 * @return a Long, UUID, byte[] or String
+	 */
+	public static Object parse(String text) {
+		String value = text.substring(2);
+		return switch (text.charAt(0)) {
+			case 'l' -> Long.parseLong(value);
+			case 'u' -> UUID.fromString(value);
+			case 'b' -> HexFormat.of().parseHex(value);
+			default -> value;
+		};
+	}
+
+	/**
+	 * The value JDBC binds for the key in a table's key column (a UUID as its text, bytes as bytes).
+	 * @param key the key
+	 * @return the value to bind
+	 */
+	public static Object sqlValue(Object key) {
+		Object normal = normalize(key);
+		if (normal instanceof ByteBuffer bytes) {
+			return bytes.array();
+		}
+		return (normal instanceof UUID uuid) ? uuid.toString() : normal;
+	}
+
 	/** An equal-when-routed-alike object for caching (Long for any integral number). */
 	static Object normalize(Object key) {
 		if (key instanceof Long) {

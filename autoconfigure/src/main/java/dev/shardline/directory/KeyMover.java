@@ -1,49 +1,62 @@
 package dev.shardline.directory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import dev.shardline.ShardlineException;
+import dev.shardline.move.MoveTable;
+import dev.shardline.move.RowCopier;
+import dev.shardline.replication.GtidPosition;
+import dev.shardline.replication.GtidWaits;
 import dev.shardline.routing.ShardRouter;
 import dev.shardline.topology.Shard;
+import dev.shardline.topology.ShardNode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Moves all rows of one key (in the configured tables) to another shard while the
- * application keeps running:
+ * Moves all rows of one key (in the configured move tables) to another shard while the
+ * application keeps running. The protocol (README, "Key moves"):
  * <ol>
- * <li>MARK: the directory entry becomes MOVING (writes to the key are refused with a
- * retryable {@code ShardMovingException}; reads keep going to the source);</li>
- * <li>wait out the cache TTL, so every instance sees it;</li>
- * <li>COPY the key's rows to the target (idempotent: rows already there are skipped);</li>
- * <li>VERIFY row counts and a checksum per table;</li>
- * <li>FLIP: the entry becomes CLEANING, owned by the target (writes resume there);</li>
- * <li>wait out the cache TTL again (instances still reading the source keep finding the rows);</li>
- * <li>SWEEP: rows that reached the source late are copied too, then the source rows are deleted;</li>
+ * <li>PREFLIGHT: every table exists on both primaries with the same columns, a primary key, no
+ * foreign keys and no triggers of the user's; the fence tables and triggers are installed. Nothing
+ * is marked before this passes.</li>
+ * <li>MARK: the entry becomes COPYING (the source keeps taking writes); the key's fence row on
+ * the source opens, stamped with this mover's epoch.</li>
+ * <li>COPY: the key's rows are copied exactly (values as the servers' own text, never through
+ * JDBC types).</li>
+ * <li>FENCE: the entry becomes MOVING; every live instance acknowledges it (it refuses new
+ * writes); the source's fence closes, which waits for transactions that wrote the key. From here
+ * writes to the key are refused, for at most {@code move-timeout}.</li>
+ * <li>CATCH_UP: rows inserted, updated or deleted on the source since the copy began are applied
+ * to the target (compared by primary key and per-row digest).</li>
+ * <li>VERIFY: the key's rows are identical on both servers, per table, byte for byte.</li>
+ * <li>FLIP: the entry becomes CLEANING, owned by the target: writes resume there; reads use its
+ * primary.</li>
+ * <li>SWEEP: after every live instance acknowledged the flip and the target's replicas applied
+ * the copy, the source's rows are deleted (its fence stays closed for writers that were paused
+ * across the flip).</li>
  * <li>DONE: the entry is ACTIVE on the target.</li>
  * </ol>
- * Every step is recorded in the directory, so a move killed half-way is recovered: a MOVING
- * entry rolls back (the target's partial copy is removed, the source still owns the key), a
- * CLEANING entry is finished. Tables must have primary keys that are unique across shards
- * (Shardline IDs, UUIDs), so copied rows never collide.
+ * A failure before the flip rolls back by itself (the source's fence opens, the entry is ACTIVE
+ * on the source again, the target's partial copy is removed — or recorded and removed when the
+ * target returns). A mover that stops answering is taken over by any instance: an entry in
+ * MOVING unchanged for twice {@code move-timeout}, or in COPYING/CLEANING unchanged for
+ * {@code move-stale-after}, is rolled back or finished. Every step is a compare-and-set on the
+ * entry's version, and every write a mover makes on a primary runs in a transaction that first
+ * checks the fence row still carries its epoch, so a stalled mover that wakes up after a takeover
+ * changes nothing.
  */
 public final class KeyMover {
 
@@ -51,31 +64,55 @@ public final class KeyMover {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+	/** Debris rows for a fence still to reopen carry this prefix before the shard's name. */
+	private static final String FENCE_PREFIX = "fence:";
+
 	private final ShardDirectory directory;
+
+	private final DirectorySync sync;
 
 	private final ShardRouter router;
 
 	private final Map<String, String> tables;
 
+	private final Settings settings;
+
+	private final MoveHistory history;
+
 	private final StepListener listener;
+
+	private final MoveDebris debris;
 
 	/**
 	 * Creates a mover.
 	 * @param directory the directory
+	 * @param sync this instance's directory sync (acknowledgements)
 	 * @param router the router (for shards, nodes and the strategy's owner)
 	 * @param tables table to key column, in copy order (parents before children)
-	 * @param listener told before each step (progress reports; tests inject crashes here)
+	 * @param settings time bounds and batch size
+	 * @param history where outcomes are recorded (endpoint, metrics), or null
+	 * @param listener told before each step (progress reports; tests inject faults here), or null
 	 */
-	public KeyMover(ShardDirectory directory, ShardRouter router, Map<String, String> tables, StepListener listener) {
+	public KeyMover(ShardDirectory directory, DirectorySync sync, ShardRouter router, Map<String, String> tables,
+			Settings settings, MoveHistory history, StepListener listener) {
 		tables.forEach((table, column) -> {
 			if (!NAME.matcher(table).matches() || !NAME.matcher(column).matches()) {
 				throw new IllegalArgumentException("Invalid move table or column: " + table + "." + column);
 			}
 		});
 		this.directory = directory;
+		this.sync = sync;
 		this.router = router;
 		this.tables = new LinkedHashMap<>(tables);
+		this.settings = settings;
+		this.history = (history != null) ? history : new MoveHistory(20);
 		this.listener = (listener != null) ? listener : StepListener.NONE;
+		this.debris = new MoveDebris(directory);
+	}
+
+	/** The outcomes of recent moves. */
+	public MoveHistory history() {
+		return this.history;
 	}
 
 	/**
@@ -83,271 +120,658 @@ public final class KeyMover {
 	 * @param key the key
 	 * @param targetShard the shard to own it afterwards
 	 * @return what was moved
+	 * @throws dev.shardline.move.MoveRefusedException when a table cannot be moved safely (nothing
+	 * was changed)
+	 * @throws MoveFailedException when the move failed and was rolled back (or will be, see message)
 	 */
 	public MoveReport move(Object key, String targetShard) {
 		Shard target = this.router.shardNamed(targetShard);
 		String text = DirectoryKeys.text(key);
 		Optional<DirectoryEntry> existing = this.directory.readText(text);
 		if (existing.isPresent() && existing.get().state() != DirectoryEntry.State.ACTIVE) {
-			throw new ShardlineException("Key '" + key + "' is already being moved (" + existing.get().state()
-					+ "); recover it first with recoverInterruptedMoves()");
+			throw new ShardlineException("Key '" + key + "' is already being moved (" + existing.get().state() + " to "
+					+ existing.get().otherShard() + "); a stalled move is finished or rolled back by any instance within "
+					+ this.settings.staleAfter().toSeconds() + " s");
 		}
 		String source = existing.map(DirectoryEntry::shard).orElseGet(() -> this.router.shardFor(key, "move").name());
 		if (source.equals(target.name())) {
-			return new MoveReport(text, source, source, Map.of());
+			return new MoveReport(text, source, source, Map.of(), 0, Duration.ZERO, Duration.ZERO);
+		}
+		Move move = new Move(key, text, source, target.name());
+		try {
+			preflight(move);
+		}
+		catch (RuntimeException ex) {
+			this.history.record(move.record(MoveHistory.Outcome.FAILED, ex.getMessage()));
+			logger.error("Move of key " + text + " from " + source + " to " + target.name() + " refused: "
+					+ ex.getMessage());
+			throw ex;
 		}
 		this.listener.before(Step.MARK, text);
 		boolean marked = existing.isPresent()
-				? this.directory.compareAndSet(text, existing.get().version(), source, DirectoryEntry.State.MOVING,
-						target.name())
-				: this.directory.insertIfAbsent(text, source, DirectoryEntry.State.MOVING, target.name());
+				? this.directory.compareAndSet(text, existing.get().version(), source, DirectoryEntry.State.COPYING,
+						target.name()) > 0
+				: this.directory.insertIfAbsent(text, source, DirectoryEntry.State.COPYING, target.name()) > 0;
 		if (!marked) {
-			throw new ShardlineException("Key '" + key + "' changed while the move started; try again");
+			throw new ShardlineException("Key '" + key + "' changed while its move started; try again");
 		}
+		move.version = existing.map((entry) -> entry.version() + 1).orElse(1L);
+		move.epoch = move.version;
 		this.directory.invalidate(key);
-		pause(this.directory.cacheTtl().plusMillis(100));
-		this.listener.before(Step.COPY, text);
-		Map<String, Integer> copied = new LinkedHashMap<>();
-		for (Map.Entry<String, String> table : this.tables.entrySet()) {
-			copied.put(table.getKey(), copy(key, table.getKey(), table.getValue(), source, target.name()));
+		try {
+			step(move, Step.CLAIM);
+			// Stamp this epoch on both fence rows; a row already carrying a newer epoch means this
+			// mover was taken over (and the key maybe moved again) while it stalled.
+			claim(move, move.source, false);
+			claim(move, move.target, true);
+			copyAndFlip(move);
 		}
-		this.listener.before(Step.VERIFY, text);
-		for (Map.Entry<String, String> table : this.tables.entrySet()) {
-			verify(key, table.getKey(), table.getValue(), source, target.name());
+		catch (TakenOverException ex) {
+			this.history.record(move.record(move.flipped ? MoveHistory.Outcome.MOVED : MoveHistory.Outcome.FAILED,
+					ex.getMessage()));
+			logger.error(ex.getMessage());
+			throw ex;
 		}
-		this.listener.before(Step.FLIP, text);
-		DirectoryEntry moving = this.directory.readText(text).orElseThrow();
-		if (!this.directory.compareAndSet(text, moving.version(), target.name(), DirectoryEntry.State.CLEANING,
-				source)) {
-			throw new ShardlineException("Key '" + key + "' changed during its move; recover it");
+		catch (RuntimeException ex) {
+			if (move.flipped) {
+				// The key is on the target and writable; only clean-up is left, which recovery finishes.
+				logger.warn("Key " + text + " moved to " + move.target + ", but its clean-up did not finish ("
+						+ ex.getMessage() + "); any instance finishes it within " + this.settings.staleAfter().toSeconds()
+						+ " s");
+				MoveReport report = move.report();
+				this.history.record(move.record(MoveHistory.Outcome.MOVED, "clean-up pending: " + ex.getMessage()));
+				return report;
+			}
+			throw rollBack(move, ex);
 		}
-		this.directory.invalidate(key);
-		pause(this.directory.cacheTtl().plusMillis(100));
-		finish(key, text, target.name(), source);
-		logger.info("Moved key " + text + " from " + source + " to " + target.name() + ": " + copied);
-		return new MoveReport(text, source, target.name(), copied);
+		MoveReport report = move.report();
+		this.history.record(move.record(MoveHistory.Outcome.MOVED, null));
+		logger.info("Moved key " + text + " from " + source + " to " + target.name() + ": " + move.copied + " rows, "
+				+ "writes paused " + report.writePause().toMillis() + " ms, in " + report.duration().toMillis() + " ms ("
+				+ move.timings() + ")");
+		return report;
+	}
+
+	private void preflight(Move move) {
+		for (String shard : List.of(move.source, move.target)) {
+			String product;
+			try (Connection connection = this.router.shardNamed(shard).currentPrimary().dataSource().getConnection()) {
+				product = connection.getMetaData().getDatabaseProductName();
+			}
+			catch (SQLException ex) {
+				throw new ShardlineException("Moving: " + shard + "'s primary failed: " + ex.getMessage(), ex);
+			}
+			if (!product.toLowerCase(java.util.Locale.ROOT).matches(".*(mysql|mariadb).*")) {
+				throw new dev.shardline.move.MoveRefusedException(String.join(", ", this.tables.keySet()), null,
+						"key moves need MySQL or MariaDB primaries (the fence is a server-side trigger); " + shard
+								+ " runs " + product + ". Nothing was changed");
+			}
+		}
+		onPrimary(move.source, (source) -> onPrimary(move.target, (target) -> {
+			for (Map.Entry<String, String> table : this.tables.entrySet()) {
+				RowCopier copier = new RowCopier(table.getKey(), table.getValue(), this.settings.batchRows());
+				move.tables.put(table.getKey(), copier.preflight(source, target));
+				move.copiers.put(table.getKey(), copier);
+				MoveFence fence = fence(table.getKey());
+				install(fence, source, move.source);
+				install(fence, target, move.target);
+			}
+		}));
+	}
+
+	private static void install(MoveFence fence, Connection connection, String shard) {
+		try {
+			fence.install(connection);
+		}
+		catch (SQLException ex) {
+			throw new dev.shardline.move.MoveRefusedException(fence.table(), null, "its fence table and triggers could "
+					+ "not be installed on " + shard + "'s primary (" + ex.getMessage() + "): the application's user needs"
+					+ " the CREATE and TRIGGER privileges, and with binary logging on, log_bin_trust_function_creators=1"
+					+ " (or SUPER); or have an administrator run a first move");
+		}
+	}
+
+	private void claim(Move move, String shard, boolean closed) {
+		onPrimary(move, shard, (connection) -> inTransaction(connection, () -> {
+			for (String table : this.tables.keySet()) {
+				fence(table).claim(connection, move.keyValue, closed, move.epoch);
+				if (!fence(table).holds(connection, move.keyValue, move.epoch)) {
+					throw new TakenOverException(move, "before it claimed the key's fence on " + shard);
+				}
+			}
+		}));
+	}
+
+	private void copyAndFlip(Move move) {
+		step(move, Step.COPY);
+		for (String table : this.tables.keySet()) {
+			long rows = onTarget(move, (source, target) -> move.copiers.get(table)
+				.copyAll(move.tables.get(table), source, target, move.keyValue));
+			move.copied.put(table, (int) rows);
+			progress(move);
+		}
+		// One catch-up while the key is still writable, so the fenced one has only the last
+		// moments' changes to apply.
+		for (String table : this.tables.keySet()) {
+			onTarget(move, (source, target) -> move.copiers.get(table)
+				.catchUp(move.tables.get(table), source, target, move.keyValue)
+				.changedAnything() ? 1L : 0L);
+		}
+		progress(move);
+		step(move, Step.FENCE);
+		move.pauseStart = System.nanoTime();
+		long deadline = move.pauseStart + this.settings.moveTimeout().toNanos();
+		long seq = compareAndSet(move, move.source, DirectoryEntry.State.MOVING, move.target);
+		if (seq <= 0) {
+			throw new TakenOverException(move, "before its fence");
+		}
+		// From here every statement of the mover is bounded by the fenced phase's deadline.
+		move.deadline = deadline;
+		this.directory.invalidate(move.key);
+		List<String> silent = this.sync.awaitAcknowledged(seq, deadline);
+		move.acknowledgedAt = System.nanoTime();
+		if (!silent.isEmpty()) {
+			throw new ShardlineException("Instances " + silent + " did not acknowledge the fence of key " + move.text
+					+ " within move-timeout (" + this.settings.moveTimeout().toMillis() + " ms)");
+		}
+		onPrimary(move, move.source, (connection) -> {
+			lockWaitUntil(connection, deadline);
+			inTransaction(connection, () -> {
+				for (String table : this.tables.keySet()) {
+					if (!fence(table).close(connection, move.keyValue, move.epoch)) {
+						throw new TakenOverException(move, "while closing its fence");
+					}
+				}
+			});
+			for (String table : this.tables.keySet()) {
+				fence(table).awaitWriters(connection, move.keyValue);
+			}
+		});
+		move.closedAt = System.nanoTime();
+		move.checkDeadline(this.settings.moveTimeout());
+		step(move, Step.CATCH_UP);
+		// Nobody writes the key on either server now: one pass applies the last changes and
+		// verifies every row (the rows it wrote are read back from the target).
+		for (String table : this.tables.keySet()) {
+			onTarget(move, (source, target) -> move.copiers.get(table)
+				.catchUpAndVerify(move.tables.get(table), source, target, move.keyValue)
+				.verification()
+				.rows());
+		}
+		step(move, Step.VERIFY);
+		move.checkDeadline(this.settings.moveTimeout());
+		step(move, Step.FLIP);
+		onTarget(move, (source, target) -> {
+			for (String table : this.tables.keySet()) {
+				fence(table).open(target, move.keyValue, move.epoch);
+			}
+			return 0L;
+		});
+		long flipSeq = compareAndSet(move, move.target, DirectoryEntry.State.CLEANING, move.source);
+		if (flipSeq <= 0) {
+			// The target's fence was opened for nothing: the takeover rolling back closes it again.
+			throw new TakenOverException(move, "at its flip");
+		}
+		move.flipped = true;
+		move.deadline = 0;
+		move.pauseEnd = System.nanoTime();
+		this.directory.invalidate(move.key);
+		finish(move, flipSeq);
+	}
+
+	/** After the flip: wait for instances and the target's replicas, delete the source's rows, ACTIVE. */
+	private void finish(Move move, long flipSeq) {
+		step(move, Step.SWEEP);
+		long deadline = System.nanoTime() + this.sync.lease().plus(this.settings.moveTimeout()).toNanos();
+		List<String> slow = this.sync.awaitAcknowledged(flipSeq, deadline);
+		if (!slow.isEmpty()) {
+			logger.warn("Instances " + slow + " have not acknowledged the move of " + move.text + " to " + move.target
+					+ "; they cannot write the old owner (fenced), and may read it until they follow the change log");
+		}
+		boolean replicasHaveCopy = awaitReplicas(move.target);
+		onPrimary(move.source, (connection) -> inTransaction(connection, () -> {
+			for (String table : this.tables.keySet()) {
+				if (!fence(table).holds(connection, move.keyValue, move.epoch)) {
+					throw new TakenOverException(move, "before deleting the source's rows");
+				}
+			}
+			for (String table : reversed(this.tables.keySet())) {
+				move.copiers.computeIfAbsent(table, (name) -> new RowCopier(name, this.tables.get(name), 1));
+				MoveTable definition = move.tables.containsKey(table) ? move.tables.get(table)
+						: MoveTable.read(connection, table, this.tables.get(table));
+				move.copiers.get(table).deleteAll(definition, connection, move.keyValue);
+			}
+		}));
+		if (!replicasHaveCopy) {
+			throw new ShardlineException("The replicas of " + move.target + " have not applied the copy of " + move.text
+					+ " yet; its reads stay on the primary until they have");
+		}
+		step(move, Step.DONE);
+		if (compareAndSet(move, move.target, DirectoryEntry.State.ACTIVE, null) <= 0) {
+			throw new TakenOverException(move, "at its end");
+		}
+		this.directory.invalidate(move.key);
+	}
+
+	/** Whether every replica of a shard has applied what its primary has now (bounded wait). */
+	private boolean awaitReplicas(String shardName) {
+		Shard shard = this.router.shardNamed(shardName);
+		if (shard.replicas().isEmpty()) {
+			return true;
+		}
+		try {
+			GtidPosition position;
+			try (Connection primary = shard.currentPrimary().dataSource().getConnection()) {
+				GtidPosition.Flavor flavor = GtidWaits.isMariaDb(primary) ? GtidPosition.Flavor.MARIADB
+						: GtidPosition.Flavor.MYSQL;
+				position = GtidWaits.readPosition(primary, flavor, false);
+			}
+			boolean all = true;
+			for (ShardNode node : shard.nodes()) {
+				if (node == shard.currentPrimary()) {
+					continue;
+				}
+				try (Connection replica = node.dataSource().getConnection()) {
+					all &= GtidWaits.await(replica, position, this.settings.moveTimeout());
+				}
+				catch (SQLException ex) {
+					all = false;
+				}
+			}
+			return all;
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
+	private ShardlineException rollBack(Move move, RuntimeException cause) {
+		String reason = String.valueOf(cause.getMessage());
+		try {
+			rollBack(move);
+			logger.error("Move of key " + move.text + " from " + move.source + " to " + move.target
+					+ " failed and was rolled back (the key is writable on " + move.source + " again): " + reason
+					+ "; rows copied " + move.copied, cause);
+			this.history.record(move.record(MoveHistory.Outcome.ROLLED_BACK, reason));
+			return new MoveFailedException("Moving key '" + move.key + "' from " + move.source + " to " + move.target
+					+ " failed and was rolled back; the key stays on " + move.source + ": " + reason, cause);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Move of key " + move.text + " from " + move.source + " to " + move.target + " failed ("
+					+ reason + ") and could not be rolled back yet (" + ex.getMessage()
+					+ "); any instance rolls it back within " + staleAfter(DirectoryEntry.State.MOVING).toSeconds()
+					+ " s once the directory and " + move.source + " answer", cause);
+			this.history.record(move.record(MoveHistory.Outcome.FAILED, reason + "; rollback pending: " + ex.getMessage()));
+			return new MoveFailedException("Moving key '" + move.key + "' from " + move.source + " to " + move.target
+					+ " failed (" + reason + "), and its rollback is pending: " + ex.getMessage(), cause);
+		}
 	}
 
 	/**
-	 * Recovers moves interrupted by a crash: MOVING entries roll back, CLEANING entries are
-	 * finished. Only entries unchanged for at least {@code staleAfter} are touched, so a move
-	 * still running on another instance is left alone.
+	 * Rolls a move back to its source: the source's fence opens (writes pass again) and the entry
+	 * turns ACTIVE there; then the target's copy is deleted (or recorded for later).
+	 */
+	private void rollBack(Move move) {
+		move.deadline = 0;
+		step(move, Step.ROLLBACK);
+		// The entry first: once it is ACTIVE on the source no flip can follow, so reopening the
+		// source's fence afterwards can never let a write land on a key that moved.
+		if (compareAndSet(move, move.source, DirectoryEntry.State.ACTIVE, null) <= 0) {
+			throw new TakenOverException(move, "during its rollback");
+		}
+		this.directory.invalidate(move.key);
+		try {
+			reopen(move.source, move.keyValue, move.epoch);
+		}
+		catch (RuntimeException ex) {
+			// A transaction that wrote the key still holds the fence row: reopened later.
+			this.debris.record(FENCE_PREFIX + move.source, move.text + "#" + move.epoch);
+			logger.warn("The fence of key " + move.text + " on " + move.source + " could not be reopened yet ("
+					+ ex.getMessage() + "); retried by every instance's maintenance until it is");
+		}
+		try {
+			onTarget(move, (source, target) -> {
+				for (String table : reversed(this.tables.keySet())) {
+					MoveTable definition = move.tables.containsKey(table) ? move.tables.get(table)
+							: MoveTable.read(target, table, this.tables.get(table));
+					new RowCopier(table, this.tables.get(table), 1).deleteAll(definition, target, move.keyValue);
+				}
+				return 0L;
+			});
+		}
+		catch (RuntimeException ex) {
+			this.debris.record(move.target, move.text);
+			logger.warn("The partial copy of key " + move.text + " on " + move.target + " could not be removed ("
+					+ ex.getMessage() + "); it is recorded and removed when " + move.target
+					+ " answers (it is never read as the key's data: the key is routed to " + move.source + ")");
+		}
+	}
+
+	/** Opens a key's fence on a shard (bounded lock wait) unless a newer epoch holds it. */
+	private void reopen(String shard, Object keyValue, long epoch) {
+		onPrimary(null, shard, (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("SET SESSION innodb_lock_wait_timeout = 2");
+			}
+			inTransaction(connection, () -> {
+				for (String table : this.tables.keySet()) {
+					fence(table).open(connection, keyValue, epoch);
+				}
+			});
+		});
+	}
+
+	/**
+	 * A compare-and-set of the move's entry from its current version. When the outcome is unknown
+	 * (the directory failed while committing), the entry is read back: a change that did commit
+	 * counts as done, so a flip that committed is never mistaken for one that did not.
+	 * @return the change's log sequence number (0 when the entry had changed)
+	 */
+	private long compareAndSet(Move move, String shard, DirectoryEntry.State state, String otherShard) {
+		long seq;
+		try {
+			seq = this.directory.compareAndSet(move.text, move.version, shard, state, otherShard);
+		}
+		catch (DirectoryUnavailableException ex) {
+			Optional<DirectoryEntry> now;
+			try {
+				now = this.directory.readText(move.text);
+			}
+			catch (RuntimeException unreadable) {
+				ex.addSuppressed(unreadable);
+				throw ex;
+			}
+			if (now.isPresent() && now.get().version() == move.version + 1 && now.get().state() == state
+					&& now.get().shard().equals(shard)) {
+				seq = this.directory.latestSeq();
+			}
+			else if (now.isPresent() && now.get().version() == move.version) {
+				throw ex;
+			}
+			else {
+				seq = 0;
+			}
+		}
+		if (seq > 0) {
+			move.version++;
+		}
+		return seq;
+	}
+
+	/**
+	 * Rolls back or finishes moves whose mover stopped answering: MOVING entries unchanged for
+	 * twice {@code move-timeout}, COPYING and CLEANING entries unchanged for {@code move-stale-after}.
+	 * Also removes partial copies left on targets that were down during a rollback. Every instance
+	 * runs this about every {@code move-timeout}.
+	 * @return the keys recovered
+	 */
+	public List<String> recoverStalledMoves() {
+		List<String> recovered = new ArrayList<>();
+		for (DirectoryEntry.State state : List.of(DirectoryEntry.State.MOVING, DirectoryEntry.State.COPYING,
+				DirectoryEntry.State.CLEANING)) {
+			for (DirectoryEntry entry : this.directory.entriesIn(state, staleAfter(state))) {
+				if (recover(entry)) {
+					recovered.add(entry.key());
+				}
+			}
+		}
+		this.debris.clean(this::removeDebris);
+		return recovered;
+	}
+
+	/**
+	 * Recovers moves interrupted by a crash that have been unchanged for at least
+	 * {@code staleAfter} (an operator's shortcut; instances also do it by themselves, see
+	 * {@link #recoverStalledMoves()}).
 	 * @param staleAfter how long an entry must have been unchanged
 	 * @return the keys recovered
 	 */
 	public List<String> recoverInterruptedMoves(Duration staleAfter) {
 		List<String> recovered = new ArrayList<>();
-		for (DirectoryEntry entry : this.directory.entriesIn(DirectoryEntry.State.MOVING, staleAfter)) {
-			Object key = keyOf(entry.key());
-			for (String table : reversed(this.tables.keySet())) {
-				delete(key, table, this.tables.get(table), entry.otherShard());
-			}
-			if (this.directory.compareAndSet(entry.key(), entry.version(), entry.shard(), DirectoryEntry.State.ACTIVE,
-					null)) {
-				this.directory.invalidate(key);
-				recovered.add(entry.key());
-				logger.warn("Rolled back the interrupted move of " + entry.key() + " to " + entry.otherShard()
-						+ "; it stays on " + entry.shard());
+		for (DirectoryEntry.State state : List.of(DirectoryEntry.State.MOVING, DirectoryEntry.State.COPYING,
+				DirectoryEntry.State.CLEANING)) {
+			for (DirectoryEntry entry : this.directory.entriesIn(state, staleAfter)) {
+				if (recover(entry)) {
+					recovered.add(entry.key());
+				}
 			}
 		}
-		for (DirectoryEntry entry : this.directory.entriesIn(DirectoryEntry.State.CLEANING, staleAfter)) {
-			Object key = keyOf(entry.key());
-			finish(key, entry.key(), entry.shard(), entry.otherShard());
-			recovered.add(entry.key());
-			logger.warn("Finished the interrupted move of " + entry.key() + " to " + entry.shard());
-		}
+		this.debris.clean(this::removeDebris);
 		return recovered;
 	}
 
-	private void finish(Object key, String text, String owner, String oldSource) {
-		this.listener.before(Step.SWEEP, text);
-		for (Map.Entry<String, String> table : this.tables.entrySet()) {
-			// Rows a slow writer committed on the source after the copy: acknowledged, so kept.
-			copy(key, table.getKey(), table.getValue(), oldSource, owner);
+	private boolean recover(DirectoryEntry entry) {
+		boolean cleaning = entry.state() == DirectoryEntry.State.CLEANING;
+		Object key = DirectoryKeys.parse(entry.key());
+		String source = cleaning ? entry.otherShard() : entry.shard();
+		String target = cleaning ? entry.shard() : entry.otherShard();
+		// Take the move over: a compare-and-set on the version, which becomes this mover's epoch.
+		if (this.directory.compareAndSet(entry.key(), entry.version(), entry.shard(), entry.state(),
+				entry.otherShard()) <= 0) {
+			return false;
 		}
-		for (String table : reversed(this.tables.keySet())) {
-			delete(key, table, this.tables.get(table), oldSource);
+		Move move = new Move(key, entry.key(), source, target);
+		move.version = entry.version() + 1;
+		move.epoch = move.version;
+		move.flipped = cleaning;
+		try {
+			// Stamp this epoch on the fence rows (waits for a stalled mover's step in flight to
+			// end): the source's stays closed for a finished key and reopens in a rollback; the
+			// target's, present only before a flip, stays closed until the copy is removed.
+			onPrimary(source, (connection) -> inTransaction(connection, () -> {
+				for (String table : this.tables.keySet()) {
+					fence(table).claim(connection, move.keyValue, true, move.epoch);
+				}
+			}));
+			if (!cleaning) {
+				try {
+					onPrimary(target, (connection) -> inTransaction(connection, () -> {
+						for (String table : this.tables.keySet()) {
+							fence(table).claim(connection, move.keyValue, true, move.epoch);
+						}
+					}));
+				}
+				catch (RuntimeException ex) {
+					// Target down: the rollback records its copy for later removal.
+				}
+			}
+			if (cleaning) {
+				finish(move, this.directory.latestSeq());
+				this.history.record(move.record(MoveHistory.Outcome.MOVED, "finished by recovery"));
+				logger.warn("Finished the stalled move of " + entry.key() + " to " + target);
+			}
+			else {
+				rollBack(move);
+				this.history.record(move.record(MoveHistory.Outcome.ROLLED_BACK, "mover stopped answering"));
+				logger.error("Rolled back the stalled move of " + entry.key() + " to " + target + "; it stays on "
+						+ source);
+			}
+			return true;
 		}
-		this.listener.before(Step.DONE, text);
-		DirectoryEntry cleaning = this.directory.readText(text).orElseThrow();
-		this.directory.compareAndSet(text, cleaning.version(), owner, DirectoryEntry.State.ACTIVE, null);
-		this.directory.invalidate(key);
+		catch (RuntimeException ex) {
+			logger.warn("Could not recover the move of " + entry.key() + " yet: " + ex.getMessage());
+			return false;
+		}
 	}
 
-	private int copy(Object key, String table, String column, String from, String to) {
-		List<Map<String, Object>> rows = rows(key, table, column, from);
-		if (rows.isEmpty()) {
-			return 0;
-		}
-		List<String> columns = new ArrayList<>(rows.get(0).keySet());
-		String sql = "INSERT IGNORE INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
-				+ String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
-		int inserted = 0;
-		try (Connection connection = primary(to).getConnection()) {
-			connection.setAutoCommit(false);
-			try (PreparedStatement statement = connection.prepareStatement(sql)) {
-				for (Map<String, Object> row : rows) {
-					for (int i = 0; i < columns.size(); i++) {
-						statement.setObject(i + 1, row.get(columns.get(i)));
-					}
-					statement.addBatch();
-				}
-				for (int count : statement.executeBatch()) {
-					inserted += (count > 0) ? 1 : 0;
-				}
-				connection.commit();
+	/** Removes a key's rows left on a shard that does not own it; false to try again later. */
+	private boolean removeDebris(String shard, String keyText) {
+		if (shard.startsWith(FENCE_PREFIX)) {
+			int hash = keyText.lastIndexOf('#');
+			try {
+				reopen(shard.substring(FENCE_PREFIX.length()), DirectoryKeys.sqlValue(DirectoryKeys.parse(keyText.substring(0, hash))),
+						Long.parseLong(keyText.substring(hash + 1)));
+				return true;
 			}
-			catch (SQLException ex) {
-				connection.rollback();
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		Optional<DirectoryEntry> entry = this.directory.readText(keyText);
+		if (entry.isPresent() && (entry.get().shard().equals(shard) || shard.equals(entry.get().otherShard()))) {
+			// The key lives there now, or is being moved there (its copy starts by clearing the target).
+			return true;
+		}
+		Object key = DirectoryKeys.parse(keyText);
+		Object keyValue = DirectoryKeys.sqlValue(key);
+		try {
+			onPrimary(shard, (connection) -> inTransaction(connection, () -> {
+				for (String table : reversed(this.tables.keySet())) {
+					new RowCopier(table, this.tables.get(table), 1)
+						.deleteAll(MoveTable.read(connection, table, this.tables.get(table)), connection, keyValue);
+				}
+			}));
+			logger.info("Removed the partial copy of key " + keyText + " left on " + shard);
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private Duration staleAfter(DirectoryEntry.State state) {
+		return (state == DirectoryEntry.State.MOVING) ? this.settings.moveTimeout().multipliedBy(2)
+				: this.settings.staleAfter();
+	}
+
+	/** Tells the listener a step begins and notes when (for the step timings in the log). */
+	private void step(Move move, Step step) {
+		this.listener.before(step, move.text);
+		move.stepStarted[step.ordinal()] = System.nanoTime();
+	}
+
+	private void progress(Move move) {
+		if (!this.directory.touch(move.text, move.version)) {
+			throw new TakenOverException(move, "while copying");
+		}
+		move.version++;
+	}
+
+	private MoveFence fence(String table) {
+		return new MoveFence(table, this.tables.get(table));
+	}
+
+	/**
+	 * Runs work that writes the target: inside one transaction on the target's primary that first
+	 * checks the target's fence rows still carry this mover's epoch.
+	 */
+	private long onTarget(Move move, TargetWork work) {
+		long[] result = new long[1];
+		onPrimary(move, move.source, (source) -> onPrimary(move, move.target, (target) -> inTransaction(target, () -> {
+			for (String table : this.tables.keySet()) {
+				if (!fence(table).holds(target, move.keyValue, move.epoch)) {
+					throw new TakenOverException(move, "on the target");
+				}
+			}
+			result[0] = work.run(source, target);
+		})));
+		return result[0];
+	}
+
+	private void onPrimary(String shard, SqlWork work) {
+		onPrimary(null, shard, work);
+	}
+
+	/** Work on a shard's primary in a mover's session; inside the fenced phase, bounded by its deadline. */
+	private void onPrimary(Move move, String shard, SqlWork work) {
+		DataSource dataSource = this.router.shardNamed(shard).currentPrimary().dataSource();
+		try (Connection connection = dataSource.getConnection()) {
+			if (move != null && move.deadline != 0) {
+				long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(move.deadline - System.nanoTime());
+				connection.setNetworkTimeout(Runnable::run, (int) Math.max(100, Math.min(Integer.MAX_VALUE, left)));
+			}
+			String[] before = MoveFence.enterMover(connection);
+			try {
+				work.run(connection);
+			}
+			catch (SQLException | RuntimeException ex) {
+				try {
+					MoveFence.leaveMover(connection, before);
+				}
+				catch (SQLException | RuntimeException suppressed) {
+					// The work's failure is the one to report.
+					ex.addSuppressed(suppressed);
+				}
 				throw ex;
 			}
-			finally {
-				connection.setAutoCommit(true);
-			}
+			MoveFence.leaveMover(connection, before);
 		}
 		catch (SQLException ex) {
-			throw new ShardlineException("Copying " + table + " rows of " + DirectoryKeys.text(key) + " to " + to
-					+ " failed: " + ex.getMessage(), ex);
-		}
-		return inserted;
-	}
-
-	private void verify(Object key, String table, String column, String from, String to) {
-		List<String> source = canonical(rows(key, table, column, from));
-		List<String> target = canonical(rows(key, table, column, to));
-		if (source.size() != target.size() || !digest(source).equals(digest(target))) {
-			throw new ShardlineException("Verification of " + table + " rows of " + DirectoryKeys.text(key)
-					+ " failed: " + source.size() + " rows on " + from + ", " + target.size() + " on " + to
-					+ "; the move is left MOVING: run recoverInterruptedMoves() to roll it back");
+			throw new ShardlineException("Moving: " + shard + "'s primary failed: " + ex.getMessage(), ex);
 		}
 	}
 
-	private void delete(Object key, String table, String column, String shard) {
-		try (Connection connection = primary(shard).getConnection();
-				PreparedStatement statement = connection
-					.prepareStatement("DELETE FROM " + table + " WHERE " + column + " = ?")) {
-			statement.setObject(1, sqlValue(key));
-			statement.executeUpdate();
-		}
-		catch (SQLException ex) {
-			throw new ShardlineException("Deleting " + table + " rows of " + DirectoryKeys.text(key) + " on " + shard
-					+ " failed: " + ex.getMessage(), ex);
-		}
-	}
-
-	private List<Map<String, Object>> rows(Object key, String table, String column, String shard) {
-		List<Map<String, Object>> rows = new ArrayList<>();
-		try (Connection connection = primary(shard).getConnection();
-				PreparedStatement statement = connection
-					.prepareStatement("SELECT * FROM " + table + " WHERE " + column + " = ?")) {
-			statement.setObject(1, sqlValue(key));
-			try (ResultSet rs = statement.executeQuery()) {
-				ResultSetMetaData meta = rs.getMetaData();
-				while (rs.next()) {
-					Map<String, Object> row = new LinkedHashMap<>();
-					for (int i = 1; i <= meta.getColumnCount(); i++) {
-						row.put(meta.getColumnLabel(i), rs.getObject(i));
-					}
-					rows.add(row);
-				}
-			}
-		}
-		catch (SQLException ex) {
-			throw new ShardlineException("Reading " + table + " rows of " + DirectoryKeys.text(key) + " on " + shard
-					+ " failed: " + ex.getMessage(), ex);
-		}
-		return rows;
-	}
-
-	private static List<String> canonical(List<Map<String, Object>> rows) {
-		List<String> lines = new ArrayList<>();
-		for (Map<String, Object> row : rows) {
-			StringBuilder line = new StringBuilder();
-			row.forEach((column, value) -> line.append(column).append('=')
-				.append((value instanceof byte[] bytes) ? HexFormat.of().formatHex(bytes) : String.valueOf(value))
-				.append('\u0001'));
-			lines.add(line.toString());
-		}
-		Collections.sort(lines);
-		return lines;
-	}
-
-	private static String digest(List<String> lines) {
+	private static void inTransaction(Connection connection, SqlStep step) throws SQLException {
+		boolean autoCommit = connection.getAutoCommit();
+		connection.setAutoCommit(false);
 		try {
-			MessageDigest sha = MessageDigest.getInstance("SHA-256");
-			for (String line : lines) {
-				sha.update(line.getBytes(StandardCharsets.UTF_8));
-				sha.update((byte) '\n');
+			step.run();
+			connection.commit();
+		}
+		catch (SQLException | RuntimeException ex) {
+			try {
+				connection.rollback();
 			}
-			return HexFormat.of().formatHex(sha.digest());
+			catch (SQLException suppressed) {
+				ex.addSuppressed(suppressed);
+			}
+			throw ex;
 		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
+		finally {
+			connection.setAutoCommit(autoCommit);
 		}
 	}
 
-	private DataSource primary(String shard) {
-		return this.router.shardNamed(shard).currentPrimary().dataSource();
-	}
-
-	private static Object sqlValue(Object key) {
-		Object normal = DirectoryKeys.normalize(key);
-		if (normal instanceof java.nio.ByteBuffer bytes) {
-			return bytes.array();
+	/** Bounds lock waits on the connection (whole seconds, at least 1) by the fenced phase's deadline. */
+	private static void lockWaitUntil(Connection connection, long deadlineNanos) throws SQLException {
+		long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadlineNanos - System.nanoTime() + 999_999_999L));
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET SESSION innodb_lock_wait_timeout = " + seconds);
 		}
-		return (normal instanceof java.util.UUID uuid) ? uuid.toString() : normal;
-	}
-
-	static Object keyOf(String text) {
-		String value = text.substring(2);
-		return switch (text.charAt(0)) {
-			case 'l' -> Long.parseLong(value);
-			case 'u' -> java.util.UUID.fromString(value);
-			case 'b' -> HexFormat.of().parseHex(value);
-			default -> value;
-		};
 	}
 
 	private static List<String> reversed(java.util.Collection<String> tables) {
 		List<String> list = new ArrayList<>(tables);
-		Collections.reverse(list);
+		java.util.Collections.reverse(list);
 		return list;
 	}
 
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ShardlineException("Move interrupted; run recoverInterruptedMoves()", ex);
-		}
-	}
-
-	/** The steps of a move, in order. */
+	/** The steps of a move, in order (ROLLBACK only on failure). */
 	public enum Step {
 
-		/** Mark the entry MOVING. */
+		/** Mark the entry COPYING. */
 		MARK,
 
-		/** Copy the rows. */
+		/** Stamp this mover's epoch on the key's fence rows (source open, target closed). */
+		CLAIM,
+
+		/** Copy the rows (writes continue on the source). */
 		COPY,
 
-		/** Compare counts and checksums. */
+		/** Mark the entry MOVING, collect acknowledgements, close the source's fence. */
+		FENCE,
+
+		/** Apply the source's changes since the copy began, and compare every row on both sides. */
+		CATCH_UP,
+
+		/** The rows are identical on both sides: about to flip. */
 		VERIFY,
 
 		/** Hand the key to the target. */
 		FLIP,
 
-		/** Copy late rows and delete the source's. */
+		/** Wait for instances and replicas, delete the source's rows. */
 		SWEEP,
 
 		/** Mark the entry ACTIVE. */
-		DONE
+		DONE,
+
+		/** Undo a move that failed before its flip. */
+		ROLLBACK
 
 	}
 
-	/** Told before each step of a move: a progress report (and where tests simulate a crash). */
+	/** Told before each step of a move: a progress report (and where tests inject faults). */
 	@FunctionalInterface
 	public interface StepListener {
 
@@ -365,14 +789,170 @@ public final class KeyMover {
 	}
 
 	/**
+	 * Time bounds and sizes of moves.
+	 *
+	 * @param moveTimeout the longest a key's writes are refused by a live mover (the fenced phase);
+	 * a longer one rolls back
+	 * @param staleAfter how long a COPYING or CLEANING entry may go unchanged before any instance
+	 * takes its move over
+	 * @param batchRows rows per insert statement of the copy
+	 */
+	public record Settings(Duration moveTimeout, Duration staleAfter, int batchRows) {
+	}
+
+	/**
 	 * What a move did.
 	 *
 	 * @param key the key's stored text
 	 * @param from the source shard
 	 * @param to the target shard
 	 * @param copiedRows rows copied per table
+	 * @param rows rows copied in all
+	 * @param writePause how long the key's writes were refused (fence to flip)
+	 * @param duration the whole move
 	 */
-	public record MoveReport(String key, String from, String to, Map<String, Integer> copiedRows) {
+	public record MoveReport(String key, String from, String to, Map<String, Integer> copiedRows, long rows,
+			Duration writePause, Duration duration) {
+	}
+
+	/** Thrown when a mover finds its move taken over by another instance: it changed nothing more. */
+	static final class TakenOverException extends ShardlineException {
+
+		private static final long serialVersionUID = 1L;
+
+		TakenOverException(Move move, String where) {
+			super("The move of key " + move.text + " to " + move.target + " was taken over by another instance "
+					+ where + " (this mover was too slow); it changed nothing more");
+		}
+
+	}
+
+	/** One move in progress. */
+	private static final class Move {
+
+		final Object key;
+
+		final String text;
+
+		final Object keyValue;
+
+		final String source;
+
+		final String target;
+
+		final long started = System.nanoTime();
+
+		final Map<String, MoveTable> tables = new LinkedHashMap<>();
+
+		final Map<String, RowCopier> copiers = new LinkedHashMap<>();
+
+		final Map<String, Integer> copied = new LinkedHashMap<>();
+
+		long version;
+
+		long epoch;
+
+		boolean flipped;
+
+		long pauseStart;
+
+		long pauseEnd;
+
+		final long[] stepStarted = new long[Step.values().length];
+
+		long acknowledgedAt;
+
+		/** The fenced phase's deadline (nanoTime), 0 outside it. */
+		long deadline;
+
+		void checkDeadline(Duration moveTimeout) {
+			if (this.deadline != 0 && System.nanoTime() - this.deadline > 0) {
+				throw new ShardlineException("The fenced phase of the move of key " + this.text + " took longer than "
+						+ "move-timeout (" + moveTimeout.toMillis() + " ms)");
+			}
+		}
+
+		long closedAt;
+
+		/** Milliseconds from each step's start to the next step's, for the log. */
+		String timings() {
+			StringBuilder result = new StringBuilder();
+			Step[] steps = Step.values();
+			for (int i = 0; i < steps.length; i++) {
+				if (this.stepStarted[i] == 0) {
+					continue;
+				}
+				long end = System.nanoTime();
+				for (int j = i + 1; j < steps.length; j++) {
+					if (this.stepStarted[j] != 0) {
+						end = this.stepStarted[j];
+						break;
+					}
+				}
+				result.append((result.length() > 0) ? ", " : "").append(steps[i].name().toLowerCase())
+					.append(' ').append((end - this.stepStarted[i]) / 1_000_000).append(" ms");
+			}
+			if (this.closedAt != 0) {
+				result.append("; of the fence: acknowledgements ")
+					.append((this.acknowledgedAt - this.pauseStart) / 1_000_000)
+					.append(" ms, closing ")
+					.append((this.closedAt - this.acknowledgedAt) / 1_000_000)
+					.append(" ms");
+			}
+			return result.toString();
+		}
+
+		Move(Object key, String text, String source, String target) {
+			this.key = key;
+			this.text = text;
+			this.keyValue = DirectoryKeys.sqlValue(key);
+			this.source = source;
+			this.target = target;
+		}
+
+		Duration pause() {
+			if (this.pauseStart == 0) {
+				return Duration.ZERO;
+			}
+			long end = (this.pauseEnd != 0) ? this.pauseEnd : System.nanoTime();
+			return Duration.ofNanos(end - this.pauseStart);
+		}
+
+		long rows() {
+			return this.copied.values().stream().mapToLong(Integer::longValue).sum();
+		}
+
+		MoveReport report() {
+			return new MoveReport(this.text, this.source, this.target, Map.copyOf(this.copied), rows(), pause(),
+					Duration.ofNanos(System.nanoTime() - this.started));
+		}
+
+		MoveHistory.Record record(MoveHistory.Outcome outcome, String detail) {
+			return new MoveHistory.Record(this.text, this.source, this.target, outcome, rows(), pause(),
+					Duration.ofNanos(System.nanoTime() - this.started), detail, java.time.Instant.now());
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface SqlWork {
+
+		void run(Connection connection) throws SQLException;
+
+	}
+
+	@FunctionalInterface
+	private interface SqlStep {
+
+		void run() throws SQLException;
+
+	}
+
+	@FunctionalInterface
+	private interface TargetWork {
+
+		long run(Connection source, Connection target) throws SQLException;
+
 	}
 
 }

@@ -47,7 +47,7 @@ public final class RebalancePlanner {
 	public List<PlannedMove> plan(HashRing newRing) {
 		List<PlannedMove> moves = new ArrayList<>();
 		for (DirectoryEntry entry : this.directory.activeEntries()) {
-			Object key = KeyMover.keyOf(entry.key());
+			Object key = DirectoryKeys.parse(entry.key());
 			String owner = newRing.shardFor(key);
 			if (!owner.equals(entry.shard())) {
 				moves.add(new PlannedMove(entry.key(), key, entry.shard(), owner, rows(key, entry.shard())));

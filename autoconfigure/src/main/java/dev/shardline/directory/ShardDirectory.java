@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -18,26 +20,67 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.shardline.ShardMovingException;
 import dev.shardline.ShardlineException;
 import dev.shardline.routing.KeyDirectory;
+import dev.shardline.topology.NodeHealth;
+import dev.shardline.topology.Shard;
+import dev.shardline.topology.ShardNode;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
- * Directory-based sharding: a table of key to shard assignments (on one node, by default the
- * default shard's primary) that routing asks before the ring. Look-ups go through a bounded
- * Caffeine cache (misses cached too) that expires after {@code cache-ttl}, the bound on how
- * stale another instance's view may be; changes made here invalidate this instance's entry at
- * once. The directory reads and writes its table on its own connections, never inside the
- * application's transaction.
+ * Directory-based sharding: a table of key to shard assignments (on one shard's current
+ * primary, by default the default shard's) that routing asks before the ring.
+ *
+ * <p>Look-ups go through a bounded Caffeine cache (misses cached too). Every change of an entry
+ * is also appended to a change log ({@code <table>_log}) in the same transaction; each instance's
+ * {@link DirectorySync} reads the log every check interval and drops the changed keys from its
+ * cache, so instances see a change within about one interval, and {@code cache-ttl} is only the
+ * bound after which an unchanged cached entry is re-read.
+ *
+ * <p>The directory is not a single point of failure: while its primary is unreachable, look-ups
+ * keep working from cached entries (even past {@code cache-ttl}) and from the directory shard's
+ * replicas, whose answer counts only when they have applied at least the change log this
+ * instance has seen. A look-up never waits longer than {@code connect-timeout} for the
+ * directory. Changes (first-write assignment, pins, moves) need the primary and fail fast with
+ * {@link DirectoryUnavailableException} without it.
  */
 public final class ShardDirectory implements KeyDirectory {
+
+	private static final Log logger = LogFactory.getLog(ShardDirectory.class);
+
+	private static final String COLUMNS = "shard_key, shard, state, other_shard, version";
+
+	private final Supplier<Shard> shard;
 
 	private final Supplier<DataSource> node;
 
 	private final String table;
 
+	private final String logTable;
+
 	private final boolean assignOnFirstWrite;
 
 	private final Duration cacheTtl;
 
-	private final Cache<Object, Optional<DirectoryEntry>> cache;
+	private final long cacheTtlNanos;
+
+	private final int timeoutMillis;
+
+	private final Cache<Object, Cached> cache;
+
+	/** The highest change-log sequence this instance has applied (its floor for replica answers). */
+	private final AtomicLong seenSeq = new AtomicLong();
+
+	/** The newest change this instance knows of, applied or written: a replica must have it to answer. */
+	private final AtomicLong floorSeq = new AtomicLong();
+
+	/** Until when (nanoTime) the primary is skipped after a failure, so look-ups don't queue on it. */
+	private volatile long primaryBackoffUntil;
+
+	private final AtomicReference<String> lastProblem = new AtomicReference<>();
+
+	private volatile long staleServed;
+
+	private volatile long replicaServed;
 
 	/**
 	 * Creates the directory.
@@ -49,43 +92,89 @@ public final class ShardDirectory implements KeyDirectory {
 	 */
 	public ShardDirectory(Supplier<DataSource> node, String table, long cacheSize, Duration cacheTtl,
 			boolean assignOnFirstWrite) {
+		this(null, node, table, cacheSize, cacheTtl, assignOnFirstWrite, Duration.ofSeconds(2));
+	}
+
+	/**
+	 * Creates the directory on a shard, with replica fallback and a bound on every wait.
+	 * @param shard the shard holding the table (its current primary, then its replicas)
+	 * @param table the table name
+	 * @param cacheSize the most entries cached
+	 * @param cacheTtl how long a cached entry (or miss) is trusted while the directory answers
+	 * @param assignOnFirstWrite whether the strategy's choice is recorded on a key's first write
+	 * @param connectTimeout the longest a look-up waits for the directory's nodes
+	 */
+	public ShardDirectory(Supplier<Shard> shard, String table, long cacheSize, Duration cacheTtl,
+			boolean assignOnFirstWrite, Duration connectTimeout) {
+		this(shard, null, table, cacheSize, cacheTtl, assignOnFirstWrite, connectTimeout);
+	}
+
+	private ShardDirectory(Supplier<Shard> shard, Supplier<DataSource> node, String table, long cacheSize,
+			Duration cacheTtl, boolean assignOnFirstWrite, Duration connectTimeout) {
 		if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
 			throw new IllegalArgumentException("Invalid directory table name '" + table + "'");
 		}
+		this.shard = (shard != null) ? shard : () -> null;
 		this.node = node;
 		this.table = table;
+		this.logTable = table + "_log";
 		this.assignOnFirstWrite = assignOnFirstWrite;
 		this.cacheTtl = cacheTtl;
-		this.cache = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).recordStats().build();
+		this.cacheTtlNanos = cacheTtl.toNanos();
+		this.timeoutMillis = (int) Math.max(250, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+		this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
 	}
 
 	/** The directory table's DDL. */
 	public static String ddl(String table) {
-		return "CREATE TABLE IF NOT EXISTS " + table + " (" + "shard_key VARCHAR(255) NOT NULL PRIMARY KEY, "
+		// VARBINARY: keys compare byte for byte ('Acme', 'acme' and 'acme ' are three keys).
+		return "CREATE TABLE IF NOT EXISTS " + table + " (" + "shard_key VARBINARY(255) NOT NULL PRIMARY KEY, "
 				+ "shard VARCHAR(64) NOT NULL, " + "state VARCHAR(16) NOT NULL, " + "other_shard VARCHAR(64) NULL, "
 				+ "version BIGINT NOT NULL, " + "created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
-				+ "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6))";
+				+ "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), "
+				+ "KEY shardline_state (state, updated_at))";
 	}
 
-	/** Creates the table if it is missing. */
+	/** The change log's DDL: one row per change of an entry, in commit order of the sequence. */
+	public static String logDdl(String table) {
+		return "CREATE TABLE IF NOT EXISTS " + table + "_log (seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+				+ "shard_key VARBINARY(255) NOT NULL, state VARCHAR(16) NOT NULL, "
+				+ "changed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))";
+	}
+
+	/** Creates the tables (entries, change log, instances) if they are missing. */
 	public void createTable() {
 		execute((connection) -> {
 			try (Statement statement = connection.createStatement()) {
 				statement.execute(ddl(this.table));
+				statement.execute(logDdl(this.table));
+				statement.execute(DirectoryMembers.ddl(this.table));
+				statement.execute(MoveDebris.ddl(this.table));
+				statement.execute(DirectoryBackfill.ddl(this.table));
+				statement.execute(DirectoryMeta.ddl(this.table));
 			}
 			return null;
 		});
 	}
 
-	/** How long a cached entry is trusted: the bound on other instances' staleness. */
+	/** Whether this instance records the strategy's choice on a key's first write. */
+	public boolean assignsOnFirstWrite() {
+		return this.assignOnFirstWrite;
+	}
+
+	/** The table's name. */
+	public String table() {
+		return this.table;
+	}
+
+	/** How long a cached entry is trusted while the directory answers. */
 	public Duration cacheTtl() {
 		return this.cacheTtl;
 	}
 
 	@Override
 	public String shardFor(Object key, boolean write, String strategyShard) {
-		Object cacheKey = DirectoryKeys.normalize(key);
-		Optional<DirectoryEntry> entry = this.cache.get(cacheKey, (k) -> read(key));
+		Optional<DirectoryEntry> entry = lookup(key);
 		if (entry.isEmpty()) {
 			if (write && this.assignOnFirstWrite) {
 				DirectoryEntry assigned = assign(key, strategyShard);
@@ -94,31 +183,135 @@ public final class ShardDirectory implements KeyDirectory {
 			return null;
 		}
 		DirectoryEntry found = entry.get();
-		if (write && found.state() == DirectoryEntry.State.MOVING) {
+		if (write && found.refusesWrites()) {
 			throw new ShardMovingException(key, found.shard(), found.otherShard());
 		}
 		return found.shard();
 	}
 
+	@Override
+	public boolean readsOnPrimary(Object key) {
+		Cached cached = this.cache.getIfPresent(DirectoryKeys.normalize(key));
+		return cached != null && cached.entry != null && cached.entry.readsOnPrimary();
+	}
+
 	/**
-	 * The key's entry, read from the table (not the cache).
+	 * The key's entry as this instance sees it (cache, else the directory).
+	 * @param key the key
+	 * @return the entry, if any
+	 */
+	public Optional<DirectoryEntry> lookup(Object key) {
+		Object cacheKey = DirectoryKeys.normalize(key);
+		Cached cached = this.cache.getIfPresent(cacheKey);
+		if (cached != null && System.nanoTime() - cached.loadedAt < this.cacheTtlNanos) {
+			return cached.optional();
+		}
+		// compute: concurrent look-ups of one key share one load, and an invalidation by the
+		// change log waits for a load in flight instead of being overwritten by it.
+		return this.cache.asMap().compute(cacheKey, (k, old) -> {
+			if (old != null && System.nanoTime() - old.loadedAt < this.cacheTtlNanos) {
+				return old;
+			}
+			return load(key, old);
+		}).optional();
+	}
+
+	private Cached load(Object key, Cached old) {
+		String text = DirectoryKeys.text(key);
+		SQLException failure = null;
+		if (System.nanoTime() - this.primaryBackoffUntil >= 0 && primaryUsable()) {
+			// Two thirds of the budget for the primary, the rest for a replica: a look-up waits
+			// at most connect-timeout for the directory in all.
+			try (Connection connection = connect(primaryDataSource(), this.timeoutMillis * 2L / 3)) {
+				Cached fresh = new Cached(readWithLogPosition(connection, text), System.nanoTime());
+				answered();
+				return fresh;
+			}
+			catch (SQLException ex) {
+				failure = ex;
+				this.primaryBackoffUntil = System.nanoTime() + this.timeoutMillis * 1_000_000L;
+				problem("Directory table " + this.table + " could not be read on its primary: " + ex.getMessage());
+			}
+		}
+		Optional<DirectoryEntry> fromReplica = readFromReplica(text);
+		if (fromReplica != null) {
+			this.replicaServed++;
+			// Re-read soon: the replica's answer stands in until the primary answers again.
+			return new Cached(fromReplica.orElse(null), System.nanoTime() - this.cacheTtlNanos / 2);
+		}
+		if (old != null) {
+			this.staleServed++;
+			return old;
+		}
+		throw new DirectoryUnavailableException("The directory (" + this.table + ") cannot be read: its primary is "
+				+ ((failure != null) ? "unreachable (" + failure.getMessage() + ")" : "down")
+				+ " and no replica of its shard has applied the changes this instance has seen; key '" + key
+				+ "' is not cached. Retry when the directory's shard recovers.", failure);
+	}
+
+	/** Null when no replica could answer; else its answer. */
+	private Optional<DirectoryEntry> readFromReplica(String text) {
+		Shard holder = this.shard.get();
+		if (holder == null) {
+			return null;
+		}
+		long floor = Math.max(this.seenSeq.get(), this.floorSeq.get());
+		for (ShardNode node : holder.nodes()) {
+			if (node == holder.currentPrimary() || node.health().state() == NodeHealth.State.DOWN) {
+				continue;
+			}
+			try (Connection connection = connect(node.dataSource(), this.timeoutMillis / 3)) {
+				long applied = maxSeq(connection);
+				if (applied < floor) {
+					continue;
+				}
+				return readIn(connection, text);
+			}
+			catch (SQLException ex) {
+				problem("Directory replica " + node.name() + " could not be read: " + ex.getMessage());
+			}
+		}
+		return null;
+	}
+
+	private boolean primaryUsable() {
+		Shard holder = this.shard.get();
+		return holder == null || holder.currentPrimary().health().state() != NodeHealth.State.DOWN;
+	}
+
+	/** The primary answered: the directory is healthy again. */
+	private void answered() {
+		if (this.lastProblem.get() != null && this.lastProblem.getAndSet(null) != null) {
+			logger.info("Directory table " + this.table + " answers on its primary again");
+		}
+	}
+
+	private void problem(String message) {
+		if (!message.equals(this.lastProblem.getAndSet(message))) {
+			logger.warn(message);
+		}
+	}
+
+	/**
+	 * The key's entry, read from the table's primary (not the cache).
 	 * @param key the key
 	 * @return the entry, if any
 	 */
 	public Optional<DirectoryEntry> entry(Object key) {
-		return read(key);
+		return readText(DirectoryKeys.text(key));
 	}
 
 	/**
 	 * Pins a key to a shard (creating or replacing its entry) and drops this instance's cached
-	 * view; other instances see it within the cache TTL. Refused while the key is moving.
+	 * view; other instances drop theirs within about one check interval. Refused while the key
+	 * is being moved.
 	 * @param key the key
 	 * @param shard the shard to own it
 	 * @return the new entry
 	 */
 	public DirectoryEntry pin(Object key, String shard) {
 		String text = DirectoryKeys.text(key);
-		DirectoryEntry result = execute((connection) -> {
+		DirectoryEntry result = change((connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + this.table
 					+ " (shard_key, shard, state, other_shard, version) VALUES (?, ?, 'ACTIVE', NULL, 1)"
 					+ " ON DUPLICATE KEY UPDATE shard = CASE WHEN state = 'ACTIVE' THEN VALUES(shard) ELSE shard END,"
@@ -127,7 +320,11 @@ public final class ShardDirectory implements KeyDirectory {
 				statement.setString(2, shard);
 				statement.executeUpdate();
 			}
-			return readIn(connection, text).orElseThrow();
+			DirectoryEntry now = readIn(connection, text).orElseThrow();
+			if (now.state() == DirectoryEntry.State.ACTIVE) {
+				appendLog(connection, text, now.state());
+			}
+			return now;
 		});
 		invalidate(key);
 		if (result.state() != DirectoryEntry.State.ACTIVE || !result.shard().equals(shard)) {
@@ -145,7 +342,7 @@ public final class ShardDirectory implements KeyDirectory {
 	 */
 	public DirectoryEntry assign(Object key, String shard) {
 		String text = DirectoryKeys.text(key);
-		DirectoryEntry result = execute((connection) -> {
+		DirectoryEntry result = change((connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("INSERT IGNORE INTO " + this.table
 					+ " (shard_key, shard, state, other_shard, version) VALUES (?, ?, 'ACTIVE', NULL, 1)")) {
 				statement.setString(1, text);
@@ -154,17 +351,20 @@ public final class ShardDirectory implements KeyDirectory {
 			}
 			return readIn(connection, text).orElseThrow();
 		});
-		this.cache.put(DirectoryKeys.normalize(key), Optional.of(result));
+		// Not put into the cache: a change logged meanwhile could be overwritten by this answer.
+		invalidate(key);
 		return result;
 	}
 
 	/**
-	 * Replaces an entry if its version is still the expected one (moves use it).
-	 * @return whether the entry was replaced
+	 * Replaces an entry if its version is still the expected one, and logs the change (moves
+	 * use it for every step).
+	 * @return the change's log sequence number, or 0 when the entry was not replaced (its version
+	 * is {@code expectedVersion + 1} after a replacement)
 	 */
-	boolean compareAndSet(String keyText, long expectedVersion, String shard, DirectoryEntry.State state,
+	long compareAndSet(String keyText, long expectedVersion, String shard, DirectoryEntry.State state,
 			String otherShard) {
-		return execute((connection) -> {
+		return change((connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.table
 					+ " SET shard = ?, state = ?, other_shard = ?, version = version + 1 WHERE shard_key = ? AND version = ?")) {
 				statement.setString(1, shard);
@@ -172,27 +372,142 @@ public final class ShardDirectory implements KeyDirectory {
 				statement.setString(3, otherShard);
 				statement.setString(4, keyText);
 				statement.setLong(5, expectedVersion);
+				if (statement.executeUpdate() != 1) {
+					return 0L;
+				}
+			}
+			return appendLog(connection, keyText, state);
+		});
+	}
+
+	/**
+	 * Bumps an entry's version and change time without changing it (a mover's sign of life).
+	 * @return whether the entry still had the expected version
+	 */
+	boolean touch(String keyText, long expectedVersion) {
+		return execute((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.table
+					+ " SET version = version + 1, updated_at = NOW(6) WHERE shard_key = ? AND version = ?")) {
+				statement.setString(1, keyText);
+				statement.setLong(2, expectedVersion);
 				return statement.executeUpdate() == 1;
 			}
 		});
 	}
 
-	/** Inserts an entry for a key that has none (a move of a ring-owned key); false when one exists. */
-	boolean insertIfAbsent(String keyText, String shard, DirectoryEntry.State state, String otherShard) {
-		return execute((connection) -> {
+	/**
+	 * Inserts an entry for a key that has none (a move of a ring-owned key).
+	 * @return the change's log sequence number, or 0 when an entry exists
+	 */
+	long insertIfAbsent(String keyText, String shard, DirectoryEntry.State state, String otherShard) {
+		return change((connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("INSERT IGNORE INTO " + this.table
 					+ " (shard_key, shard, state, other_shard, version) VALUES (?, ?, ?, ?, 1)")) {
 				statement.setString(1, keyText);
 				statement.setString(2, shard);
 				statement.setString(3, state.name());
 				statement.setString(4, otherShard);
-				return statement.executeUpdate() == 1;
+				if (statement.executeUpdate() != 1) {
+					return 0L;
+				}
 			}
+			return appendLog(connection, keyText, state);
 		});
+	}
+
+	private long appendLog(Connection connection, String keyText, DirectoryEntry.State state) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("INSERT INTO " + this.logTable + " (shard_key, state) VALUES (?, ?)")) {
+			statement.setString(1, keyText);
+			statement.setString(2, state.name());
+			statement.executeUpdate();
+		}
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT LAST_INSERT_ID()")) {
+			rs.next();
+			long seq = rs.getLong(1);
+			// This instance wrote the change: a replica's answer older than it no longer counts.
+			this.floorSeq.accumulateAndGet(seq, Math::max);
+			return seq;
+		}
 	}
 
 	Optional<DirectoryEntry> readText(String keyText) {
 		return execute((connection) -> readIn(connection, keyText));
+	}
+
+	/**
+	 * Changes logged after a sequence number, in order.
+	 * @param afterSeq the last sequence already applied
+	 * @param limit the most changes returned
+	 * @return the changes
+	 */
+	List<Change> changesSince(long afterSeq, int limit) {
+		return execute((connection) -> {
+			List<Change> changes = new ArrayList<>();
+			try (PreparedStatement statement = connection.prepareStatement("SELECT seq, shard_key, state FROM "
+					+ this.logTable + " WHERE seq > ? ORDER BY seq LIMIT " + limit)) {
+				statement.setLong(1, afterSeq);
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						changes.add(new Change(rs.getLong(1), rs.getString(2),
+								DirectoryEntry.State.valueOf(rs.getString(3))));
+					}
+				}
+			}
+			return changes;
+		});
+	}
+
+	/**
+	 * Removes change-log rows every live instance has applied and that are older than an hour
+	 * (instances starting later begin at the newest row).
+	 * @param appliedByAll the lowest position acknowledged by a live instance
+	 */
+	void pruneLog(long appliedByAll) {
+		execute((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + this.logTable
+					+ " WHERE seq < ? AND changed_at < NOW(6) - INTERVAL 1 HOUR LIMIT 10000")) {
+				statement.setLong(1, appliedByAll);
+				return statement.executeUpdate();
+			}
+		});
+	}
+
+	/** The newest change-log sequence on the directory's primary. */
+	long latestSeq() {
+		return execute(this::maxSeq);
+	}
+
+	private long maxSeq(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM " + this.logTable)) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	/** The highest change-log sequence this instance has applied. */
+	public long seenSeq() {
+		return this.seenSeq.get();
+	}
+
+	void seen(long seq) {
+		this.seenSeq.accumulateAndGet(seq, Math::max);
+	}
+
+	/** Starts following the change log over from a position (after the log went back). */
+	void resetSeen(long seq) {
+		this.seenSeq.set(seq);
+		this.floorSeq.set(seq);
+	}
+
+	/**
+	 * Drops the cached views of keys given in their stored text form (the change log's keys).
+	 * @param keyText the key's stored text
+	 */
+	void invalidateText(String keyText) {
+		this.cache.invalidate(DirectoryKeys.normalize(DirectoryKeys.parse(keyText)));
 	}
 
 	/**
@@ -204,8 +519,8 @@ public final class ShardDirectory implements KeyDirectory {
 	List<DirectoryEntry> entriesIn(DirectoryEntry.State state, Duration olderThan) {
 		return execute((connection) -> {
 			List<DirectoryEntry> entries = new ArrayList<>();
-			try (PreparedStatement statement = connection.prepareStatement("SELECT shard_key, shard, state, other_shard, version FROM "
-					+ this.table + " WHERE state = ? AND updated_at <= NOW(6) - INTERVAL ? MICROSECOND")) {
+			try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM " + this.table
+					+ " WHERE state = ? AND updated_at <= NOW(6) - INTERVAL ? MICROSECOND")) {
 				statement.setString(1, state.name());
 				statement.setLong(2, olderThan.toNanos() / 1000);
 				try (ResultSet rs = statement.executeQuery()) {
@@ -226,8 +541,8 @@ public final class ShardDirectory implements KeyDirectory {
 		return execute((connection) -> {
 			List<DirectoryEntry> entries = new ArrayList<>();
 			try (Statement statement = connection.createStatement();
-					ResultSet rs = statement.executeQuery("SELECT shard_key, shard, state, other_shard, version FROM "
-							+ this.table + " WHERE state = 'ACTIVE' ORDER BY shard_key")) {
+					ResultSet rs = statement.executeQuery(
+							"SELECT " + COLUMNS + " FROM " + this.table + " WHERE state = 'ACTIVE' ORDER BY shard_key")) {
 				while (rs.next()) {
 					entries.add(entry(rs));
 				}
@@ -256,6 +571,21 @@ public final class ShardDirectory implements KeyDirectory {
 		return this.cache.stats().hitRate();
 	}
 
+	/** Look-ups answered by a replica of the directory's shard while its primary could not answer. */
+	public long replicaAnswers() {
+		return this.replicaServed;
+	}
+
+	/** Look-ups answered from an expired cached entry while no node of the directory could answer. */
+	public long staleAnswers() {
+		return this.staleServed;
+	}
+
+	/** The last problem reading the directory, or null while it answers. */
+	public String lastProblem() {
+		return this.lastProblem.get();
+	}
+
 	/** Number of rows in the directory table. */
 	public long size() {
 		return execute((connection) -> {
@@ -267,14 +597,32 @@ public final class ShardDirectory implements KeyDirectory {
 		});
 	}
 
-	private Optional<DirectoryEntry> read(Object key) {
-		String text = DirectoryKeys.text(key);
-		return execute((connection) -> readIn(connection, text));
+	/**
+	 * Reads an entry from the primary together with the change log's newest sequence, which
+	 * becomes the floor for replica answers: a replica must be at least as new as any answer this
+	 * instance has used.
+	 */
+	private DirectoryEntry readWithLogPosition(Connection connection, String text) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT d.shard_key, d.shard, d.state,"
+				+ " d.other_shard, d.version, (SELECT COALESCE(MAX(seq), 0) FROM " + this.logTable + ") FROM (SELECT 1) x"
+				+ " LEFT JOIN " + this.table + " d ON d.shard_key = ?")) {
+			statement.setString(1, text);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				raiseFloor(rs.getLong(6));
+				return (rs.getString(1) != null) ? entry(rs) : null;
+			}
+		}
+	}
+
+	/** No replica answer older than this log position counts from now on. */
+	void raiseFloor(long seq) {
+		this.floorSeq.accumulateAndGet(seq, Math::max);
 	}
 
 	private Optional<DirectoryEntry> readIn(Connection connection, String text) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(
-				"SELECT shard_key, shard, state, other_shard, version FROM " + this.table + " WHERE shard_key = ?")) {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT " + COLUMNS + " FROM " + this.table + " WHERE shard_key = ?")) {
 			statement.setString(1, text);
 			try (ResultSet rs = statement.executeQuery()) {
 				return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
@@ -287,15 +635,79 @@ public final class ShardDirectory implements KeyDirectory {
 				rs.getString(4), rs.getLong(5));
 	}
 
-	private <T> T execute(SqlWork<T> work) {
-		try (Connection connection = this.node.get().getConnection()) {
+	private DataSource primaryDataSource() {
+		if (this.node != null) {
+			return this.node.get();
+		}
+		return this.shard.get().currentPrimary().dataSource();
+	}
+
+	Connection primaryConnection() throws SQLException {
+		return connect(primaryDataSource(), this.timeoutMillis);
+	}
+
+	/**
+	 * A connection whose statements share one time budget with getting it: the pool's wait counts
+	 * against it, and a frozen node answers nothing within the rest.
+	 */
+	private static Connection connect(DataSource dataSource, long budgetMillis) throws SQLException {
+		long start = System.nanoTime();
+		Connection connection = dataSource.getConnection();
+		long left = budgetMillis - (System.nanoTime() - start) / 1_000_000;
+		return bounded(connection, (int) Math.max(50, left));
+	}
+
+	private static Connection bounded(Connection connection, int timeoutMillis) throws SQLException {
+		try {
+			connection.setNetworkTimeout(Runnable::run, timeoutMillis);
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
 			}
-			return work.run(connection);
+			return connection;
+		}
+		catch (SQLException | RuntimeException ex) {
+			connection.close();
+			throw ex;
+		}
+	}
+
+	/** Runs a change on the primary in one transaction; fails fast without a reachable primary. */
+	private <T> T change(SqlWork<T> work) {
+		if (!primaryUsable() || System.nanoTime() - this.primaryBackoffUntil < 0) {
+			throw new DirectoryUnavailableException("The directory (" + this.table + ") cannot be changed: the primary of "
+					+ this.shard.get().name() + " is down. Changes (first-write assignments, pins, moves) resume when it"
+					+ " answers again (or a promoted replica takes over with discover-primary).", null);
+		}
+		try (Connection connection = primaryConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				T result = work.run(connection);
+				connection.commit();
+				return result;
+			}
+			catch (SQLException | RuntimeException ex) {
+				connection.rollback();
+				throw ex;
+			}
+			finally {
+				connection.setAutoCommit(true);
+			}
 		}
 		catch (SQLException ex) {
-			throw new ShardlineException("Directory table " + this.table + " could not be used: " + ex.getMessage(), ex);
+			throw new DirectoryUnavailableException(
+					"The directory table " + this.table + " could not be changed: " + ex.getMessage(), ex);
+		}
+	}
+
+	<T> T execute(SqlWork<T> work) {
+		try (Connection connection = primaryConnection()) {
+			T result = work.run(connection);
+			answered();
+			return result;
+		}
+		catch (SQLException ex) {
+			throw new DirectoryUnavailableException(
+					"Directory table " + this.table + " could not be used: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -303,6 +715,38 @@ public final class ShardDirectory implements KeyDirectory {
 	interface SqlWork<T> {
 
 		T run(Connection connection) throws SQLException;
+
+	}
+
+	/**
+	 * One logged change.
+	 *
+	 * @param seq its sequence number
+	 * @param key the key's stored text
+	 * @param state the entry's state after the change
+	 */
+	record Change(long seq, String key, DirectoryEntry.State state) {
+	}
+
+	/** A cached look-up: the entry (null for a miss) and when it was read. */
+	private static final class Cached {
+
+		final DirectoryEntry entry;
+
+		/** Kept so a cache hit allocates nothing. */
+		private final Optional<DirectoryEntry> optional;
+
+		final long loadedAt;
+
+		Cached(DirectoryEntry entry, long loadedAt) {
+			this.entry = entry;
+			this.optional = Optional.ofNullable(entry);
+			this.loadedAt = loadedAt;
+		}
+
+		Optional<DirectoryEntry> optional() {
+			return this.optional;
+		}
 
 	}
 

@@ -25,6 +25,9 @@ final class NodeProbe implements AutoCloseable {
 
 	final AtomicBoolean inFlight = new AtomicBoolean();
 
+	/** Whether the heartbeat table was created (or its creation refused) on this node; probe task only. */
+	boolean heartbeatTableChecked;
+
 	private Connection connection;
 
 	NodeProbe(ShardNode node, Duration timeout) {

@@ -17,4 +17,15 @@ public interface KeyDirectory {
 	 */
 	String shardFor(Object key, boolean write, String strategyShard);
 
+	/**
+	 * Whether {@code @ReadOnly} reads of a key must use its shard's primary for now (a key that
+	 * has just moved, until the new owner's replicas have the copy). Called after
+	 * {@link #shardFor} for read-only routes, so it may answer from the cache only.
+	 * @param key the (converted) key
+	 * @return true to read from the primary
+	 */
+	default boolean readsOnPrimary(Object key) {
+		return false;
+	}
+
 }

@@ -28,6 +28,9 @@ final class RouteFrame {
 	/** How many unkeyed inner calls with the same role re-entered this frame. */
 	int reentries;
 
+	/** A read of a key that has just moved: its new owner's replicas may not have it yet. */
+	boolean primaryRead;
+
 	void set(Shard shard, boolean readOnly, String group) {
 		this.shard = shard;
 		this.readOnly = readOnly;
@@ -36,6 +39,7 @@ final class RouteFrame {
 		this.reason = null;
 		this.gtidWait = null;
 		this.reentries = 0;
+		this.primaryRead = false;
 	}
 
 }

@@ -27,6 +27,12 @@ public enum RouteReason {
 	/** A read-only route on the primary because every replica is down. */
 	FALLBACK_DOWN("fallback-down"),
 
+	/**
+	 * A read-only route on the primary because every replica that could serve it has a saturated
+	 * pool (every connection in use, or threads waiting for one).
+	 */
+	FALLBACK_BUSY("fallback-busy"),
+
 	/** A read-only route on the primary so the unit of work reads its own writes. */
 	READ_YOUR_WRITES("read-your-writes"),
 

@@ -47,6 +47,9 @@ public final class RoutingInterceptor implements MethodInterceptor {
 		try {
 			return invocation.proceed();
 		}
+		catch (RuntimeException ex) {
+			throw (RuntimeException) FenceRefusals.translate(ex, key);
+		}
 		finally {
 			router.exit();
 		}

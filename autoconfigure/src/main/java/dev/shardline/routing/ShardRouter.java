@@ -2,6 +2,7 @@ package dev.shardline.routing;
 
 import java.math.BigInteger;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,6 +19,8 @@ import dev.shardline.topology.NodeHealth;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardNode;
 import dev.shardline.topology.Topology;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -239,6 +242,11 @@ public final class ShardRouter {
 			stack.scope = new ConsistencyScope(this.topology.shards().size(), true);
 		}
 		stack.enter(shard, readOnly, group);
+		KeyDirectory directory = this.directory;
+		if (readOnly && key != null && shard != null && directory != null
+				&& directory.readsOnPrimary(convert(key))) {
+			stack.top().primaryRead = true;
+		}
 	}
 
 	/** Leaves the routed call entered last on this thread. */
@@ -306,6 +314,10 @@ public final class ShardRouter {
 				return choose(frame, writer(shard), RouteReason.IN_TRANSACTION);
 			}
 		}
+		if (readOnly && frame != null && frame.primaryRead) {
+			// A key that has just moved: the new owner's replicas may not have its copy yet.
+			return readFromWriter(frame, shard, group, RouteReason.READ_YOUR_WRITES, false);
+		}
 		if (frame != null && frame.node != null && frame.node.shard().equals(shard.name()) && frame.gtidWait == null) {
 			ShardNode sticky = frame.node;
 			if (readOnly ? (sticky != shard.currentPrimary() && sticky.health().state() == NodeHealth.State.UP
@@ -318,14 +330,18 @@ public final class ShardRouter {
 			return choose(frame, writer(shard),
 					(frame != null && frame.shard != null) ? RouteReason.WRITE : RouteReason.UNKEYED);
 		}
-		return chooseReader(frame, shard, group, null);
+		return chooseReader(frame, shard, group, null, false);
 	}
 
 	/**
 	 * Picks a replica of the group that is up, fresh enough and, for read-your-writes, past the
-	 * unit of work's last write; else falls back (rule 2).
+	 * unit of work's last write; else falls back (rule 2). A replica whose pool is saturated is
+	 * passed over while another can serve, without being ejected: busy is not dead.
+	 * @param exclude a replica that just failed to give a connection, or null
+	 * @param excludedBusy whether that replica failed because its pool was saturated
 	 */
-	private ShardNode chooseReader(RouteFrame frame, Shard shard, String group, ShardNode exclude) {
+	private ShardNode chooseReader(RouteFrame frame, Shard shard, String group, ShardNode exclude,
+			boolean excludedBusy) {
 		ShardNode writer = shard.currentPrimary();
 		Shard.ReplicaGroup candidates = shard.group(group);
 		ConsistencyScope scope = RoutingContext.stack().scope;
@@ -347,6 +363,9 @@ public final class ShardRouter {
 		int totalWeight = 0;
 		int lastEligible = -1;
 		int fresh = -1;
+		int busy = -1;
+		// Eligible candidates by index (the first 64; beyond, eligibility is checked again).
+		long eligible = 0;
 		boolean lagging = false;
 		boolean unknown = false;
 		boolean behindOwnWrite = false;
@@ -369,9 +388,15 @@ public final class ShardRouter {
 						behindOwnWrite = true;
 						fresh = i;
 					}
+					else if (isBusy(node)) {
+						busy = i;
+					}
 					else {
 						totalWeight += candidates.weight(i);
 						lastEligible = i;
+						if (i < 64) {
+							eligible |= 1L << i;
+						}
 					}
 				}
 				case LAGGING -> lagging = true;
@@ -385,7 +410,8 @@ public final class ShardRouter {
 			int point = ThreadLocalRandom.current().nextInt(totalWeight);
 			for (int i = 0; i < size; i++) {
 				ShardNode node = candidates.node(i);
-				if (node == writer || node == exclude || !isEligible(node, writeMicros, gtid)) {
+				if (node == writer || node == exclude
+						|| !((i < 64) ? (eligible & (1L << i)) != 0 : isEligible(node, writeMicros, gtid) && !isBusy(node))) {
 					continue;
 				}
 				point -= candidates.weight(i);
@@ -397,7 +423,8 @@ public final class ShardRouter {
 			return choose(frame, picked, (exclude != null) ? RouteReason.RETRY : RouteReason.REPLICA);
 		}
 		if (count == 0) {
-			return readFromWriter(frame, shard, group, RouteReason.NO_REPLICA, false);
+			return readFromWriter(frame, shard, group, excludedBusy ? RouteReason.FALLBACK_BUSY : RouteReason.NO_REPLICA,
+					false);
 		}
 		if (behindOwnWrite) {
 			if (fresh >= 0 && frame != null) {
@@ -410,6 +437,14 @@ public final class ShardRouter {
 			}
 			return readFromWriter(frame, shard, group, RouteReason.READ_YOUR_WRITES, false);
 		}
+		if (busy >= 0 || excludedBusy) {
+			// Every replica that may serve is busy: the primary takes the read, unless reads must
+			// not go there (fallback: fail) or it is down — then the read waits its turn on a replica.
+			if (busy >= 0 && (this.policy.failWithoutReplica() || isDown(writer))) {
+				return choose(frame, candidates.node(busy), (exclude != null) ? RouteReason.RETRY : RouteReason.REPLICA);
+			}
+			return readFromWriter(frame, shard, group, RouteReason.FALLBACK_BUSY, false);
+		}
 		RouteReason reason = lagging ? RouteReason.FALLBACK_LAG
 				: (unknown ? RouteReason.FALLBACK_UNKNOWN_LAG : RouteReason.FALLBACK_DOWN);
 		return readFromWriter(frame, shard, group, reason, this.policy.failWithoutReplica());
@@ -420,6 +455,23 @@ public final class ShardRouter {
 		return health.state() == NodeHealth.State.UP && !health.drained()
 				&& (writeMicros <= 0 || health.appliedThroughMicros() > writeMicros)
 				&& (gtid == null || GtidCoverage.covers(health.gtidPosition(), gtid));
+	}
+
+	/**
+	 * Whether a replica's pool is saturated: threads wait for a connection, or every connection
+	 * is in use (the next read would wait). Reads counters of the pool; allocation-free.
+	 */
+	static boolean isBusy(ShardNode node) {
+		HikariDataSource pool = node.pool();
+		HikariPoolMXBean figures = pool.getHikariPoolMXBean();
+		if (figures == null) {
+			// Not started yet: its first connection is made on demand.
+			return false;
+		}
+		int max = pool.getMaximumPoolSize();
+		// Total is a size read; active counts the pool's entries, so it is only asked at full size.
+		return figures.getThreadsAwaitingConnection() > 0
+				|| (figures.getTotalConnections() >= max && figures.getActiveConnections() >= max);
 	}
 
 	private ShardNode readFromWriter(RouteFrame frame, Shard shard, String group, RouteReason reason, boolean fail) {
@@ -473,6 +525,8 @@ public final class ShardRouter {
 	/**
 	 * A connection could not be had from the node: ejects a replica at once (no request
 	 * waits on it twice) or marks the primary down, and for a read picks another node once.
+	 * A replica whose pool merely timed out while saturated (every connection in use, no
+	 * failure to connect) is not ejected: it is busy, not dead.
 	 * @param failed the node that failed
 	 * @param ex the failure
 	 * @return the node to try instead
@@ -485,13 +539,24 @@ public final class ShardRouter {
 			failed.health().state(NodeHealth.State.DOWN, ex.getMessage());
 			throw unavailable(shard, failed, ex);
 		}
-		failed.health().state(NodeHealth.State.EJECTED, ex.getMessage());
+		boolean saturated = isSaturationTimeout(ex);
+		if (!saturated) {
+			failed.health().state(NodeHealth.State.EJECTED, ex.getMessage());
+		}
 		String group = (frame != null) ? frame.group : ReadOnly.DEFAULT_GROUP;
-		ShardNode retry = chooseReader(frame, shard, group, failed);
+		ShardNode retry = chooseReader(frame, shard, group, failed, saturated);
 		if (retry != shard.currentPrimary() && frame != null) {
 			frame.reason = RouteReason.RETRY;
 		}
 		return retry;
+	}
+
+	/**
+	 * Hikari's "connection is not available" timeout carries the pool's last failure to connect as
+	 * its cause; without one, every connection was healthy and in use.
+	 */
+	private static boolean isSaturationTimeout(SQLException ex) {
+		return ex instanceof SQLTransientConnectionException && ex.getCause() == null;
 	}
 
 	/**

@@ -169,6 +169,9 @@ public final class ShardRouting {
 			try {
 				return work.call();
 			}
+			catch (RuntimeException ex) {
+				throw (RuntimeException) FenceRefusals.translate(ex, this.key);
+			}
 			finally {
 				ShardRouting.this.router.exit();
 			}
@@ -185,6 +188,9 @@ public final class ShardRouting {
 			try {
 				return work.get();
 			}
+			catch (RuntimeException ex) {
+				throw (RuntimeException) FenceRefusals.translate(ex, this.key);
+			}
 			finally {
 				ShardRouting.this.router.exit();
 			}
@@ -198,6 +204,9 @@ public final class ShardRouting {
 			enter();
 			try {
 				work.run();
+			}
+			catch (RuntimeException ex) {
+				throw (RuntimeException) FenceRefusals.translate(ex, this.key);
 			}
 			finally {
 				ShardRouting.this.router.exit();

@@ -43,6 +43,26 @@ class RouteResolutionAllocationTests {
 
 	@Test
 	void resolvingARouteAllocatesNothing() {
+		assertAllocationFree();
+	}
+
+	@Test
+	void choosingAReplicaByItsPoolFiguresAllocatesNothing() throws java.sql.SQLException {
+		// Started pools and up replicas: every read consults the replica's pool figures (busy or not).
+		for (Shard shard : this.topology.shards()) {
+			for (ShardNode replica : shard.replicas()) {
+				replica.pool().getConnection().close();
+				replica.health().state(dev.shardline.topology.NodeHealth.State.UP, null);
+			}
+		}
+		Shard shard = this.topology.shards().get(0);
+		this.router.enter(shard, true, "default", false, 1L, "allocation test");
+		assertThat(this.router.select()).isSameAs(shard.replicas().get(0));
+		this.router.exit();
+		assertAllocationFree();
+	}
+
+	private void assertAllocationFree() {
 		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		Long[] keys = new Long[1024];
 		for (int i = 0; i < keys.length; i++) {

@@ -56,6 +56,13 @@ public class RoutingDecisionBenchmark {
 	@Param({ "2", "16", "256", "1024" })
 	public int shards;
 
+	/**
+	 * Whether the pools are started, so every read consults its replica's pool figures (busy or
+	 * not); {@code -p startedPools=false,true} gives that check's cost as a paired ratio.
+	 */
+	@Param({ "false" })
+	public boolean startedPools;
+
 	private Topology topology;
 
 	private ScheduledExecutorService housekeeping;
@@ -85,6 +92,17 @@ public class RoutingDecisionBenchmark {
 		for (dev.shardline.topology.ShardNode node : this.topology.nodes()) {
 			node.health().lag(0, System.currentTimeMillis(), Long.MAX_VALUE);
 			node.health().state(dev.shardline.topology.NodeHealth.State.UP, null);
+			if (this.startedPools) {
+				try {
+					node.pool().getConnection().close();
+					while (node.pool().getHikariPoolMXBean().getTotalConnections() < 4) {
+						Thread.onSpinWait();
+					}
+				}
+				catch (java.sql.SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
 		}
 		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
 		beanFactory.registerSingleton("router", router);
@@ -101,13 +119,16 @@ public class RoutingDecisionBenchmark {
 		this.noopAdvised = (Repository) noop.getProxy();
 	}
 
-	private static ShardSpec shard(String name) {
+	private ShardSpec shard(String name) {
 		return new ShardSpec(name, 1, node("jdbc:h2:mem:" + name, null),
 				List.of(node("jdbc:h2:mem:" + name + "-replica", "default")));
 	}
 
-	private static NodeSpec node(String url, String group) {
-		return new NodeSpec(url, "sa", null, Map.of("minimum-idle", "0"), 1, group);
+	private NodeSpec node(String url, String group) {
+		// Started pools at full size (Hikari's default minimum-idle), so the busy check reads
+		// the active count too.
+		return new NodeSpec(url, "sa", null, this.startedPools ? Map.of("maximum-pool-size", "4", "minimum-idle", "4")
+				: Map.of("minimum-idle", "0"), 1, group);
 	}
 
 	@TearDown(Level.Trial)

@@ -92,20 +92,33 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void aCustomerMovesToAnotherShardWithItsOrders() throws Exception {
+	void onEmbeddedH2AMoveIsRefusedClearlyAndChangesNothing() throws Exception {
+		// Moves fence the source with MySQL/MariaDB triggers: H2 shards cannot move keys.
 		long customer = firstCustomerOn("shard-0", 5_000);
 		this.mvc.perform(post("/customers/" + customer + "/orders").param("amountCents", "111"));
-		this.mvc.perform(post("/customers/" + customer + "/orders").param("amountCents", "222"));
 		this.mvc.perform(post("/admin/customers/" + customer + "/move").param("shard", "shard-1"))
-			.andExpect(status().isOk())
-			.andExpect(jsonPath("$.from").value("shard-0"))
-			.andExpect(jsonPath("$.to").value("shard-1"));
-		this.mvc.perform(get("/admin/customers/" + customer)).andExpect(jsonPath("$.shard").value("shard-1"));
-		this.mvc.perform(get("/customers/" + customer + "/orders"))
-			.andExpect(jsonPath("$.shard").value("shard-1"))
-			.andExpect(jsonPath("$.orders.length()").value(2));
-		assertThat(countOrders("shard1", customer)).isEqualTo(2);
-		assertThat(countOrders("shard0", customer)).isZero();
+			.andExpect(status().isUnprocessableContent())
+			.andExpect(jsonPath("$.outcome").value("refused"))
+			.andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.allOf(
+					org.hamcrest.Matchers.containsString("need MySQL or MariaDB"),
+					org.hamcrest.Matchers.containsString("shard-0 runs on H2"),
+					org.hamcrest.Matchers.containsString("--spring.profiles.active=topology"))))
+			.andExpect(jsonPath("$.recentMoves").isArray());
+		// Nothing was marked: the customer stays on its shard and takes writes.
+		this.mvc.perform(get("/admin/customers/" + customer))
+			.andExpect(jsonPath("$.shard").value("shard-0"))
+			.andExpect(jsonPath("$.directoryEntry").doesNotExist());
+		this.mvc.perform(post("/customers/" + customer + "/orders").param("amountCents", "222"))
+			.andExpect(status().isOk());
+		assertThat(countOrders("shard0", customer)).isEqualTo(2);
+		assertThat(countOrders("shard1", customer)).isZero();
+	}
+
+	@Test
+	void aMoveToAnUnknownShardIsABadRequest() throws Exception {
+		this.mvc.perform(post("/admin/customers/5/move").param("shard", "shard-9"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString("Unknown shard 'shard-9'")));
 	}
 
 	private long firstCustomerOn(String shard) {

@@ -113,7 +113,9 @@ public final class LocalBinaryProvider implements TopologyProvider {
         JvmWorkspace.cleanStaleRoots();
         Path topologyDir = JvmWorkspace.newTopologyDir();
         List<LocalNode> created = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(specs.size(), r -> {
+        // Bounded: 64 servers initialising InnoDB at once on 2 cores start slower than a few at a time, and may
+        // miss their start-up timeout.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(specs.size(), settings.startConcurrency()), r -> {
             Thread t = new Thread(r, "shardline-node-start");
             t.setDaemon(true);
             return t;
@@ -123,7 +125,7 @@ public final class LocalBinaryProvider implements TopologyProvider {
             for (NodeSpec spec : specs) {
                 futures.add(pool.submit(() -> {
                     LocalNode node = new LocalNode(serverBinary, topologyDir.resolve(spec.shortName()), spec,
-                            settings.startupTimeout(), isRoot());
+                            settings.startupTimeout(), isRoot(), settings.footprint());
                     created.add(node);
                     node.copyTemplate(template);
                     node.startOnFreePort();
@@ -158,9 +160,15 @@ public final class LocalBinaryProvider implements TopologyProvider {
         return JvmWorkspace.template(settings.templateKey(), dir -> buildTemplate(dir, settings));
     }
 
-    /** Command line of one node (package-private so a unit test can check the flags). */
+    /** Command line of one node with the {@link ServerFootprint#STANDARD} footprint. */
     static List<String> serverCommand(Path serverBinary, Path nodeDir, int port, int serverId, boolean readOnly,
                                       boolean asRoot) {
+        return serverCommand(serverBinary, nodeDir, port, serverId, readOnly, asRoot, ServerFootprint.STANDARD);
+    }
+
+    /** Command line of one node (package-private so a unit test can check the flags). */
+    static List<String> serverCommand(Path serverBinary, Path nodeDir, int port, int serverId, boolean readOnly,
+                                      boolean asRoot, ServerFootprint footprint) {
         List<String> cmd = new ArrayList<>(List.of(
                 serverBinary.toString(),
                 "--no-defaults", // must be first: ignore /etc/mysql/my.cnf of the machine's own server
@@ -174,11 +182,12 @@ public final class LocalBinaryProvider implements TopologyProvider {
                 "--server-id=" + serverId,
                 "--log-bin",
                 "--binlog-format=ROW",
+                // Shardline's key moves install fence triggers as the application's user (README: key moves)
+                "--log-bin-trust-function-creators=1",
                 "--log-slave-updates",
                 "--gtid-strict-mode=1",
                 "--character-set-server=utf8mb4", // --no-defaults would otherwise mean latin1
                 "--collation-server=utf8mb4_general_ci",
-                "--innodb-buffer-pool-size=32M",
                 "--innodb-log-file-size=8M",
                 // a SIGKILL (our "crash") loses nothing with 2: the OS still has the log; only a kernel crash would
                 "--innodb-flush-log-at-trx-commit=2",
@@ -186,6 +195,7 @@ public final class LocalBinaryProvider implements TopologyProvider {
                 "--skip-name-resolve",
                 // replication is started explicitly, so a restarted node never races the harness' own START SLAVE
                 "--skip-slave-start"));
+        cmd.addAll(footprint.serverFlags());
         if (asRoot) {
             cmd.add("--user=root"); // mariadbd refuses to run as root otherwise
         }

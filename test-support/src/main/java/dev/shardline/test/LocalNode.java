@@ -40,6 +40,7 @@ final class LocalNode implements NodeRuntime {
     private final Duration startupTimeout;
     private final boolean asRoot;
     private final Path logFile;
+    private final ServerFootprint footprint;
 
     private IntSupplier portSupplier = LocalNode::freePort;
     private int port = -1;
@@ -48,6 +49,12 @@ final class LocalNode implements NodeRuntime {
     private boolean destroyed;
 
     LocalNode(Path serverBinary, Path dir, NodeSpec spec, Duration startupTimeout, boolean asRoot) {
+        this(serverBinary, dir, spec, startupTimeout, asRoot, ServerFootprint.STANDARD);
+    }
+
+    LocalNode(Path serverBinary, Path dir, NodeSpec spec, Duration startupTimeout, boolean asRoot,
+              ServerFootprint footprint) {
+        this.footprint = footprint;
         this.serverBinary = serverBinary;
         this.dir = dir;
         this.spec = spec;
@@ -129,7 +136,7 @@ final class LocalNode implements NodeRuntime {
                     StandardOpenOption.APPEND);
             logOffset = Files.size(logFile);
             List<String> cmd = LocalBinaryProvider.serverCommand(serverBinary, dir, port, spec.serverId(), readOnly,
-                    asRoot);
+                    asRoot, footprint);
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(Redirect.appendTo(logFile.toFile())).start();
         } catch (IOException e) {
@@ -154,8 +161,15 @@ final class LocalNode implements NodeRuntime {
                         + " while starting on port " + port + ". Log tail (" + logFile + "):\n" + tail(logFile, 30));
             }
             try (Connection c = DriverManager.getConnection("jdbc:mysql://" + HOST + ":" + port + "/",
-                    adminProperties())) {
-                return;
+                    adminProperties());
+                    java.sql.Statement statement = c.createStatement();
+                    java.sql.ResultSet rs = statement.executeQuery("SELECT @@server_id")) {
+                // Nodes start in parallel: another node's server may hold this port while ours is
+                // still failing to bind it. Only our own server id means ready.
+                if (rs.next() && rs.getLong(1) == spec.serverId()) {
+                    return;
+                }
+                lastError = new SQLException("port " + port + " is answered by another server");
             } catch (SQLException e) {
                 lastError = e;
             }

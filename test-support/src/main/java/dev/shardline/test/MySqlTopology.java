@@ -114,6 +114,11 @@ public final class MySqlTopology implements AutoCloseable {
         return startupTime;
     }
 
+    /** The memory and thread settings of the local servers. */
+    public ServerFootprint footprint() {
+        return settings.footprint();
+    }
+
     /** Which provider started the nodes (e.g. {@code local /usr/sbin/mariadbd}). */
     public String providerName() {
         return providerName;
@@ -345,6 +350,8 @@ public final class MySqlTopology implements AutoCloseable {
         private String appPassword = "app";
         private TopologyProvider provider;
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private ServerFootprint footprint;
+        private int startConcurrency = TopologySettings.DEFAULT_START_CONCURRENCY;
 
         private Builder() {
         }
@@ -424,7 +431,34 @@ public final class MySqlTopology implements AutoCloseable {
         }
 
         /**
-         * Starts all nodes in parallel, wires GTID replication and waits until every replica is connected.
+         * Memory and thread settings of each local server (default: {@link ServerFootprint#forNodes(int)} of the
+         * topology's node count, so topologies of {@value ServerFootprint#COMPACT_FROM_NODES} nodes or more are
+         * compact).
+         *
+         * @param footprint the footprint
+         * @return this builder
+         */
+        public Builder footprint(ServerFootprint footprint) {
+            this.footprint = java.util.Objects.requireNonNull(footprint, "footprint");
+            return this;
+        }
+
+        /**
+         * At most this many nodes are started at once (default {@link TopologySettings#DEFAULT_START_CONCURRENCY}).
+         *
+         * @param concurrency at least 1
+         * @return this builder
+         */
+        public Builder startConcurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("startConcurrency must be >= 1, was " + concurrency);
+            }
+            this.startConcurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * Starts all nodes in parallel (at most {@link #startConcurrency(int)} at once), wires GTID replication and waits until every replica is connected.
          *
          * @return the running topology; close it
          * @throws TopologyUnavailableException if no provider can run on this machine (says what to install)
@@ -433,8 +467,10 @@ public final class MySqlTopology implements AutoCloseable {
         public MySqlTopology start() {
             long started = System.nanoTime();
             TopologyProvider p = provider != null ? provider : TopologyProvider.detect();
+            int nodeCount = shards * (1 + replicasPerShard);
             TopologySettings settings = new TopologySettings(database, appUser, appPassword, "repl", "repl",
-                    startupTimeout);
+                    startupTimeout, footprint != null ? footprint : ServerFootprint.forNodes(nodeCount),
+                    startConcurrency);
             List<NodeSpec> specs = new ArrayList<>();
             int serverId = 1;
             for (int i = 0; i < shards; i++) {
@@ -473,8 +509,8 @@ public final class MySqlTopology implements AutoCloseable {
                 throw e;
             }
             topology.startupTime = Duration.ofNanos(System.nanoTime() - started);
-            log.info("Started topology {} shard(s) x (1 primary + {} replica(s)) via {} in {} ms", shards,
-                    replicasPerShard, p.name(), topology.startupTime.toMillis());
+            log.info("Started topology {} shard(s) x (1 primary + {} replica(s)) via {} ({} footprint) in {} ms",
+                    shards, replicasPerShard, p.name(), settings.footprint(), topology.startupTime.toMillis());
             return topology;
         }
 

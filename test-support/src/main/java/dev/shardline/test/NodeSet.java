@@ -7,7 +7,8 @@ import java.util.List;
  * The nodes a {@link TopologyProvider} started for one topology, in the order of the requested specs.
  *
  * <p>Closing destroys every node and then releases provider-level resources (a topology directory, a Docker
- * network). Close is idempotent and keeps going when one node fails to die, so cleanup is never partial.
+ * network). Close is idempotent and keeps going when one node fails to die, so cleanup is never partial; nodes are
+ * stopped a few at a time in parallel.
  */
 public final class NodeSet implements AutoCloseable {
 
@@ -29,18 +30,38 @@ public final class NodeSet implements AutoCloseable {
         return nodes;
     }
 
-    /** Destroys all nodes and releases provider resources. */
+    /** Destroys all nodes (a few at a time: 64 one after the other take seconds) and releases provider resources. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        List<Exception> failures = new ArrayList<>();
-        for (NodeRuntime node : nodes) {
+        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        int threads = Math.max(1, Math.min(nodes.size(), TopologySettings.DEFAULT_START_CONCURRENCY));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "shardline-node-stop");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (NodeRuntime node : nodes) {
+                pool.execute(() -> {
+                    try {
+                        node.destroy();
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                });
+            }
+        } finally {
+            pool.shutdown();
             try {
-                node.destroy();
-            } catch (RuntimeException e) {
+                if (!pool.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                    failures.add(new IllegalStateException("Nodes still stopping after 2 minutes"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 failures.add(e);
             }
         }

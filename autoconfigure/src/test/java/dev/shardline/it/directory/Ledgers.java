@@ -15,6 +15,24 @@ final class Ledgers {
 	private Ledgers() {
 	}
 
+	static java.util.Map<String, Long> amounts(TopologyNode node, long customer) {
+		try (Connection connection = node.openConnection();
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT id, amount FROM ledger WHERE customer_id = ?")) {
+			statement.setLong(1, customer);
+			java.util.Map<String, Long> rows = new java.util.HashMap<>();
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					rows.put(rs.getString(1), rs.getLong(2));
+				}
+			}
+			return rows;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	static List<String> ids(TopologyNode node, long customer) {
 		try (Connection connection = node.openConnection();
 				PreparedStatement statement = connection.prepareStatement("SELECT id FROM ledger WHERE customer_id = ?")) {

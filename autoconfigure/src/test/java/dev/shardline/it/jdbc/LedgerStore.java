@@ -23,6 +23,19 @@ public class LedgerStore {
 		this.jdbc.update("INSERT INTO ledger (id, customer_id, amount) VALUES (?, ?, 0)", Long.toString(id), customerId);
 	}
 
+	public int update(@ShardKey long customerId, String id, long amount) {
+		return this.jdbc.update("UPDATE ledger SET amount = ? WHERE customer_id = ? AND id = ?", amount, customerId, id);
+	}
+
+	public int delete(@ShardKey long customerId, String id) {
+		return this.jdbc.update("DELETE FROM ledger WHERE customer_id = ? AND id = ?", customerId, id);
+	}
+
+	@ReadOnly
+	public java.util.List<String> ids(@ShardKey long customerId) {
+		return this.jdbc.queryForList("SELECT id FROM ledger WHERE customer_id = ?", String.class, customerId);
+	}
+
 	@ReadOnly
 	public long count(@ShardKey long customerId) {
 		return this.jdbc.queryForObject("SELECT COUNT(*) FROM ledger WHERE customer_id = ?", Long.class, customerId);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Read-your-writes across requests: after POST and redirect, the GET of the same client
@@ -67,6 +68,64 @@ class ConsistencyCookieTests {
 			finally {
 				replica.setReplicationDelay(Duration.ZERO);
 			}
+		}
+	}
+
+
+	/**
+	 * The scenario that found the replica-status method ending read-your-writes up to a second
+	 * early: a client's GET 0 to 1.75 s after its POST, the replica applying 2 s late, sparse
+	 * writes. Every GET sees its write.
+	 */
+	@Test
+	void replicaStatusMethodGetAfterPostNeverMissesTheWrite(MySqlTopology topology) throws Exception {
+		TopologyNode replica = topology.shard(0).replica(0);
+		try (ConfigurableApplicationContext context = RoutedApplication.start(topology, WebApp.class,
+				"spring.main.web-application-type=servlet", "server.port=0", "shardline.routing.read-your-writes=session",
+				"shardline.web.consistency-cookie=true", "shardline.web.consistency-cookie-secret=0123456789abcdef-test-secret",
+				"shardline.replication.method=replica-status", "shardline.replication.max-lag=30s",
+				"shardline.replication.check-interval=200ms")) {
+			replica.setReplicationDelay(Duration.ofSeconds(2));
+			try {
+				String base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+				HttpClient stranger = HttpClient.newHttpClient();
+				// The replica serves clients without writes (it is within max-lag).
+				await().atMost(Duration.ofSeconds(10)).until(() -> stranger
+					.send(HttpRequest.newBuilder(URI.create(base + "/orders/600")).build(), HttpResponse.BodyHandlers.ofString())
+					.body()
+					.endsWith("@" + replica.serverId()));
+				java.util.List<String> misses = new java.util.ArrayList<>();
+				long customer = 601;
+				for (long waitMillis : new long[] { 0, 250, 500, 750, 1000, 1250, 1500, 1750 }) {
+					long id = customer++;
+					HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+					HttpResponse<String> posted = client.send(HttpRequest.newBuilder(URI.create(base + "/orders/" + id))
+						.POST(HttpRequest.BodyPublishers.noBody())
+						.build(), HttpResponse.BodyHandlers.ofString());
+					assertThat(posted.statusCode()).isEqualTo(303);
+					pause(waitMillis);
+					String seen = client
+						.send(HttpRequest.newBuilder(URI.create(base + "/orders/" + id)).build(), HttpResponse.BodyHandlers.ofString())
+						.body();
+					if (!seen.startsWith("1@")) {
+						misses.add("GET " + waitMillis + " ms after the POST: " + seen);
+					}
+					// Sparse writes: the next one only after the replica applied this one.
+					await().atMost(Duration.ofSeconds(15)).until(() -> RoutedApplication.countOrders(replica, id) == 1);
+				}
+				assertThat(misses).isEmpty();
+			}
+			finally {
+				replica.setReplicationDelay(Duration.ZERO);
+			}
+		}
+	}
+
+	/** Part of the scenario (a GET a given time after the POST), not a wait for a condition. */
+	private static void pause(long millis) {
+		long deadline = System.nanoTime() + millis * 1_000_000;
+		for (long left = millis * 1_000_000; left > 0; left = deadline - System.nanoTime()) {
+			java.util.concurrent.locks.LockSupport.parkNanos(left);
 		}
 	}
 
