@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.shardline.ShardlineException;
+import dev.shardline.budget.ConnectionBudget;
 import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
 import dev.shardline.directory.ShardDirectory;
@@ -29,7 +31,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code shardline} Actuator endpoint: every shard and node (URL without credentials,
- * configured and current role, state, lag and when it was measured, pool figures), ring
+ * configured and current role, state, lag and when it was measured, pool figures, its
+ * connection budget against the server's {@code max_connections}), connection totals, ring
  * shares and routing counters; one shard; where a key would route now; and operator
  * controls (re-probe, drain and un-drain a replica). Write operations are off unless the
  * endpoint's access is raised to unrestricted.
@@ -52,6 +55,8 @@ public class ShardlineEndpoint {
 	private final DirectorySync directorySync;
 
 	private final KeyMover mover;
+
+	private final ConnectionBudget budget;
 
 	/**
 	 * Creates the endpoint.
@@ -78,8 +83,26 @@ public class ShardlineEndpoint {
 	 */
 	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
 			ReplicationMonitor monitor, ShardDirectory directory, DirectorySync directorySync, KeyMover mover) {
+		this(router, strategy, statistics, monitor, directory, directorySync, mover, null);
+	}
+
+	/**
+	 * Creates the endpoint with the directory's sync and mover, and connection figures.
+	 * @param router the router (and through it the topology)
+	 * @param strategy the sharding strategy
+	 * @param statistics routing counters
+	 * @param monitor the replication monitor
+	 * @param directory the directory, or null when it is off
+	 * @param directorySync the directory's sync, or null
+	 * @param mover the key mover, or null
+	 * @param budget the connection budget, or null to leave connection totals out
+	 */
+	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
+			ReplicationMonitor monitor, ShardDirectory directory, DirectorySync directorySync, KeyMover mover,
+			ConnectionBudget budget) {
 		this.directorySync = directorySync;
 		this.mover = mover;
+		this.budget = budget;
 		this.topology = router.topology();
 		this.router = router;
 		this.strategy = strategy;
@@ -99,12 +122,53 @@ public class ShardlineEndpoint {
 		if (this.directory != null) {
 			result.put("directory", DirectoryDescriptions.describe(this.directory, this.directorySync, this.mover, true));
 		}
+		if (this.budget != null) {
+			result.put("connections", connectionTotals());
+		}
 		Map<String, Object> shards = new LinkedHashMap<>();
 		for (Shard shard : this.topology.shards()) {
 			shards.put(shard.name(), describe(shard));
 		}
 		result.put("shards", shards);
 		return result;
+	}
+
+	/**
+	 * Connection totals over every node: what one instance may open (pool maximums plus the
+	 * monitor's connection per node), that times the expected instances, and what this
+	 * instance's pools hold now.
+	 */
+	private Map<String, Object> connectionTotals() {
+		long poolMaximum = 0;
+		long open = 0;
+		for (ShardNode node : this.topology.nodes()) {
+			poolMaximum += node.pool().getMaximumPoolSize();
+			HikariPoolMXBean pool = node.pool().getHikariPoolMXBean();
+			open += (pool != null) ? pool.getTotalConnections() : 0;
+		}
+		long monitor = (long) ConnectionBudget.MONITOR_CONNECTIONS * this.topology.nodes().size();
+		Map<String, Object> totals = new LinkedHashMap<>();
+		totals.put("nodes", this.topology.nodes().size());
+		totals.put("poolMaximum", poolMaximum);
+		totals.put("monitor", monitor);
+		totals.put("perInstance", poolMaximum + monitor);
+		totals.put("expectedInstances", this.budget.expectedInstances());
+		totals.put("allInstances", (poolMaximum + monitor) * this.budget.expectedInstances());
+		totals.put("open", open);
+		return totals;
+	}
+
+	/** A node's budget against what its server allows (once read). */
+	private Map<String, Object> nodeBudget(ShardNode node) {
+		Map<String, Object> budget = new LinkedHashMap<>();
+		budget.put("perInstance", this.budget.perInstance(node));
+		budget.put("allInstances", this.budget.allInstances(node));
+		ConnectionBudget.ServerLimits limits = this.budget.limits(node);
+		boolean known = limits != null && limits.maxConnections() >= 0;
+		budget.put("serverMaxConnections", known ? limits.maxConnections() : null);
+		budget.put("serverThreadsConnected", known ? limits.threadsConnected() : null);
+		budget.put("exceeded", known ? this.budget.allInstances(node) > limits.maxConnections() : null);
+		return budget;
 	}
 
 	/** One shard: {@code GET /actuator/shardline/{shard}}. */
@@ -178,7 +242,11 @@ public class ShardlineEndpoint {
 		}
 		List<Map<String, Object>> nodes = new ArrayList<>();
 		for (ShardNode node : shard.nodes()) {
-			nodes.add(NodeDescriptions.describe(shard, node));
+			Map<String, Object> described = NodeDescriptions.describe(shard, node);
+			if (this.budget != null) {
+				described.put("connectionBudget", nodeBudget(node));
+			}
+			nodes.add(described);
 		}
 		result.put("nodes", nodes);
 		result.put("routing", counters(shard));

@@ -2,6 +2,7 @@ package dev.shardline.autoconfigure;
 
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.shardline.actuate.ShardlineEndpoint;
+import dev.shardline.budget.ConnectionBudget;
 import dev.shardline.actuate.ShardlineHealthContributor;
 import dev.shardline.actuate.ShardlineMetrics;
 import dev.shardline.directory.DirectorySync;
@@ -50,9 +51,9 @@ public final class ShardlineActuatorAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		ShardlineEndpoint shardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
 				ReplicationMonitor monitor, ObjectProvider<ShardDirectory> directory, ObjectProvider<DirectorySync> sync,
-				ObjectProvider<KeyMover> mover) {
+				ObjectProvider<KeyMover> mover, ObjectProvider<ConnectionBudget> budget) {
 			return new ShardlineEndpoint(router, strategy, statistics, monitor, directory.getIfAvailable(),
-					sync.getIfAvailable(), mover.getIfAvailable());
+					sync.getIfAvailable(), mover.getIfAvailable(), budget.getIfAvailable());
 		}
 
 	}

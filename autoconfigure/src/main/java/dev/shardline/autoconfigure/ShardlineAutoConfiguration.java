@@ -10,6 +10,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.shardline.budget.ConnectionBudget;
 import dev.shardline.directory.DirectoryBackfill;
 import dev.shardline.directory.DirectoryPlacementCheck;
 import dev.shardline.directory.DirectorySync;
@@ -93,6 +94,16 @@ public final class ShardlineAutoConfiguration {
 				(config) -> ordered.forEach((customizer) -> customizer.customize(config)));
 	}
 
+	/**
+	 * HikariCP defaults for every node's pool, under the user's {@code shardline.hikari.*} and
+	 * per-node settings: no idle connections kept (minimum-idle 0, so a pool opens nothing
+	 * until work needs it and nothing while its node is down), an idle connection retires after
+	 * 60 s, and any connection after 30 minutes (Hikari's own default, well under MySQL's
+	 * {@code wait_timeout} of 8 hours). The pool's maximum stays Hikari's 10.
+	 */
+	static final Map<String, String> POOL_DEFAULTS = Map.of("minimum-idle", "0", "idle-timeout", "60000",
+			"max-lifetime", "1800000");
+
 	static List<ShardSpec> shardSpecs(ShardlineProperties properties) {
 		List<ShardSpec> specs = new ArrayList<>();
 		// Natural name order (shard-2 before shard-10): property sources do not all keep
@@ -152,6 +163,9 @@ public final class ShardlineAutoConfiguration {
 		long connectMillis = Math.max(250, properties.getReplication().getConnectTimeout().toMillis());
 		hikari.put("connection-timeout", Long.toString(connectMillis));
 		hikari.put("validation-timeout", Long.toString(Math.max(250, connectMillis / 2)));
+		// Fleet-sized defaults: a pool opens connections on demand and lets idle ones retire,
+		// so what an instance holds on a node follows its load, not its configuration.
+		hikari.putAll(POOL_DEFAULTS);
 		hikari.putAll(properties.getHikari());
 		hikari.putAll(node.getHikari());
 		return new NodeSpec(node.getUrl(), node.getUsername(), node.getPassword(), hikari, weight, group);
@@ -208,6 +222,13 @@ public final class ShardlineAutoConfiguration {
 				replication.getCheckInterval(), replication.getConnectTimeout(), replication.isDiscoverPrimary(),
 				properties.getRouting().getReadYourWrites() == ShardlineProperties.ReadYourWrites.GTID);
 		return new ReplicationMonitor(topology, settings, Clock.systemUTC(), ReplicationMonitor.newWriterId());
+	}
+
+	@Bean
+	ConnectionBudget shardlineConnectionBudget(Topology topology, ReplicationMonitor monitor,
+			ShardlineProperties properties) {
+		return new ConnectionBudget(topology, properties.getExpectedInstances(), monitor::completedChecks,
+				properties.getReplication().getCheckInterval());
 	}
 
 	@Bean

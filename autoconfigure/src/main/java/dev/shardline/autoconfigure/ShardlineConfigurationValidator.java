@@ -43,6 +43,11 @@ final class ShardlineConfigurationValidator {
 			return problems;
 		}
 		checkHikari(problems, "shardline.hikari", properties.getHikari());
+		if (properties.getExpectedInstances() < 1) {
+			problems.add(new ConfigurationProblem("shardline.expected-instances",
+					"must be at least 1 but is " + properties.getExpectedInstances(),
+					"set how many instances of this application run at once (default 1)"));
+		}
 		Map<String, String> urls = new HashMap<>();
 		properties.getShards().forEach((name, shard) -> {
 			String path = "shardline.shards." + name;

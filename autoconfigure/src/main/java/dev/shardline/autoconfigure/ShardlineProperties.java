@@ -76,6 +76,14 @@ public class ShardlineProperties {
 	 */
 	private Map<String, String> hikari = new LinkedHashMap<>();
 
+	/**
+	 * How many instances of this application run at once (at least 1). Each opens its own pools
+	 * (and a monitor connection) to every node, so a node may see this many times one
+	 * instance's connections; Shardline warns when that exceeds the node's
+	 * {@code max_connections}, and the endpoint shows the totals.
+	 */
+	private int expectedInstances = 1;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -150,6 +158,14 @@ public class ShardlineProperties {
 
 	public Observability getObservability() {
 		return this.observability;
+	}
+
+	public int getExpectedInstances() {
+		return this.expectedInstances;
+	}
+
+	public void setExpectedInstances(int expectedInstances) {
+		this.expectedInstances = expectedInstances;
 	}
 
 	public Map<String, String> getHikari() {

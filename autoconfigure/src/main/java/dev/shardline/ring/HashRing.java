@@ -1,6 +1,9 @@
 package dev.shardline.ring;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -15,6 +18,12 @@ import java.util.Map;
  * {@code XXH64(UTF-8(s + "#" + i))}; points are ordered as unsigned 64-bit values (ties by shard name,
  * then {@code i}) and a hash belongs to the first point at or after it, wrapping round to the first point.
  * Look-ups take no locks and allocate nothing. The exact definition is in {@code tools/ring/HASH.md}.
+ *
+ * <p>Storage: the points are not kept. Each point, in ring order, is one packed entry: a few of its
+ * bits right below the look-up bucket's top bits, and its id ({@code (shard, i)}, the shard as its
+ * position in name order), from which its owner is read and, when those bits cannot decide, the exact
+ * point is recomputed with one label hash. 28 bits per point at 1,024 shards instead of 80 (a long and
+ * a char), plus the bucket index.
  */
 public final class HashRing {
 
@@ -23,28 +32,55 @@ public final class HashRing {
     * weights and shards {@code shard-0..shard-(N-1)}, every N in 2..64 has its busiest shard within 5% of
     * the mean and adding a shard moves at most 1.1/(N+1) of the hash space (see HashRingBalanceTest).
     * 3000 fails both bounds; 4000 leaves busiest/mean at most 1.047 and moved at most 1.042/(N+1).
-    * Costs 11-12 bytes per point: 256,000 points in 3.1 MB at 64 shards, 4.1M points in 45 MB at 1024.
+    * Costs about 3.9 bytes per point at 1,024 shards, measured (4.1M points in 15.2 MB; see the class comment).
     */
    public static final int DEFAULT_VIRTUAL_NODES = 4000;
 
-   /** Upper bound on points (sum of weights times virtual nodes): about 170 MB of look-up arrays. */
+   /** Upper bound on points (sum of weights times virtual nodes). */
    static final int MAX_POINTS = 1 << 24;
 
-   /** Owners are stored as chars to save memory: a 1024-shard ring has 4M points. */
+   /** Upper bound on shards. */
    static final int MAX_SHARDS = 1 << 16;
+
+   /**
+    * Bits of each point kept below the bucket's bits. A hash shares bucket and fragment with about an eighth
+    * of a point on average up to 256 shards, half a point at 1,024; only then is a point recomputed (one
+    * short hash, about 10 ns).
+    */
+   static final int FRAGMENT_BITS = 6;
+
+   /** Upper bound on the bucket index: 2^17 ints (512 KB). */
+   static final int MAX_BUCKET_BITS = 17;
+
+   // entries are read as one unaligned little-endian long from the packed byte array
+   private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
    private final String[] names;
    private final List<String> shardNames;
    private final Map<String, Integer> indexByName;
    private final int virtualNodesPerWeight;
+   private final int pointCount;
 
-   // Points XOR Long.MIN_VALUE, so that plain signed comparison is unsigned comparison of the points.
-   private final long[] keys;
-   // owners[j] is the shard index of keys[j]; owners[n] = owners[0] is the wrap-around sentinel.
-   private final char[] owners;
+   // ---- a point's identity: id = s << indexBits | i, s the shard's position in name order ----
+   // UTF-8 of name + '#', by name order, to recompute a point
+   private final byte[][] prefixes;
+   // genToName[s] = index into names of the s-th shard in name order
+   private final int[] genToName;
+   private final int indexBits;
+
+   // ---- the ring, packed ----
+   // entry j (ring order) at bit j * entryBits: fragment << genBits | id
+   private final byte[] entries;
+   private final int entryBits;
+   private final long entryMask;
+   private final int genBits;
+   private final long genMask;
+   private final int fragmentShift;
    // buckets[b] = first j whose point's top bits are >= b; buckets[2^bits] = n. Turns the search into a short scan.
    private final int[] buckets;
    private final int shift;
+   private final int firstOwner;
+
    private final double[] shares;
    private final Map<String, Double> sharesByName;
 
@@ -102,40 +138,73 @@ public final class HashRing {
          index.put(names[i], i);
       }
       indexByName = index;
-
       final int n = (int) total;
+      pointCount = n;
+
+      // name order, so that a stable sort by point of points generated in id order breaks ties by name, then i
+      final Integer[] byName = new Integer[count];
+      for (int i = 0; i < count; i++) {
+         byName[i] = i;
+      }
+      Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
+      prefixes = new byte[count][];
+      genToName = new int[count];
+      int maxPerShard = 1;
+      for (int g = 0; g < count; g++) {
+         final int named = byName[g];
+         genToName[g] = named;
+         prefixes[g] = (names[named] + '#').getBytes(StandardCharsets.UTF_8);
+         maxPerShard = Math.max(maxPerShard, perShard[named]);
+      }
+      // an id's owner is one shift away; with equal weights the ids are as dense as a plain index (22 bits
+      // for 1,024 shards of 4,000 points)
+      indexBits = 32 - Integer.numberOfLeadingZeros(maxPerShard - 1);
+      genBits = (32 - Integer.numberOfLeadingZeros(count - 1)) + indexBits;
+      final int pointBits = 32 - Integer.numberOfLeadingZeros(n - 1);
+
       final long[] points = new long[n];
-      final char[] owner = new char[n + 1];
-      generatePoints(points, owner, perShard);
-      sortUnsigned(points, owner);
+      final int[] gens = new int[n];
+      generatePoints(points, gens, perShard, byName);
+      sortUnsigned(points, gens);
 
-      owner[n] = owner[0];
-      owners = owner;
+      shares = exactShares(points, gens, count);
+      final Map<String, Double> byNameShares = new LinkedHashMap<>();
+      for (int i = 0; i < count; i++) {
+         byNameShares.put(names[i], shares[i]);
+      }
+      sharesByName = Collections.unmodifiableMap(byNameShares);
 
-      // One or two points per bucket (up to 2^20 buckets, 4 MB) keeps the scan to a comparison or two.
-      final int bits = Math.max(4, Math.min(20, 64 - Long.numberOfLeadingZeros(n) - 1));
+      // About 8 points per bucket, but at most 2^17 buckets: at 1,024 shards (4M points, 32 per bucket) the
+      // index stays under one 1 MB G1 region, where 2^18 ints would take two; look-ups start where the
+      // fragment says the hash falls within its bucket.
+      final int bits = Math.max(1, Math.min(pointBits - 3, MAX_BUCKET_BITS));
       shift = 64 - bits;
+      fragmentShift = shift - FRAGMENT_BITS;
       buckets = new int[(1 << bits) + 1];
       int j = 0;
       for (int b = 0; b < 1 << bits; b++) {
-         while (j < n && (int) (points[j] >>> shift) < b) {
+         while (j < n && (points[j] >>> shift) < b) {
             j++;
          }
          buckets[b] = j;
       }
       buckets[1 << bits] = n;
 
-      shares = exactShares(points, owner, count);
-      final Map<String, Double> byName = new LinkedHashMap<>();
-      for (int i = 0; i < count; i++) {
-         byName.put(names[i], shares[i]);
+      entryBits = genBits + FRAGMENT_BITS;
+      genMask = (1L << genBits) - 1;
+      entryMask = (1L << entryBits) - 1;
+      if (entryBits > 57) {
+         throw new IllegalArgumentException("Shard weights too uneven for the ring's packed layout");
       }
-      sharesByName = Collections.unmodifiableMap(byName);
-      // flipped in place rather than copied: at 1024 shards a second array would be another 33 MB while building
+      entries = new byte[(int) (((long) n * entryBits + 7) >>> 3) + Long.BYTES];
+      final long fragmentMask = (1L << FRAGMENT_BITS) - 1;
       for (int k = 0; k < n; k++) {
-         points[k] ^= Long.MIN_VALUE;
+         final long entry = ((points[k] >>> fragmentShift) & fragmentMask) << genBits | gens[k];
+         final long bit = (long) k * entryBits;
+         final int at = (int) (bit >>> 3);
+         LONG_LE.set(entries, at, (long) LONG_LE.get(entries, at) | entry << (bit & 7));
       }
-      keys = points;
+      firstOwner = ownerOfGen(gens[0]);
    }
 
    /** The shard that owns {@code key}; see {@link ShardKeys} for the supported key types. Allocation-free for the common ones. */
@@ -150,17 +219,32 @@ public final class HashRing {
 
    /** Index into {@link #shardNames()} of the shard that owns the given key hash. Allocation-free. */
    public int indexForHash(long hash) {
-      final long[] keys = this.keys;
       final int bucket = (int) (hash >>> shift);
-      int j = buckets[bucket];
+      final int start = buckets[bucket];
       final int end = buckets[bucket + 1];
-      final long key = hash ^ Long.MIN_VALUE;
-      // every point of a later bucket is >= hash, so when this bucket runs out the answer is index 'end'
-      // (the sentinel owners[n] covers the wrap-around)
-      while (j < end && keys[j] < key) {
-         j++;
+      final int fragment = (int) (hash >>> fragmentShift) & ((1 << FRAGMENT_BITS) - 1);
+      // entries of a bucket ascend, and so do their fragments; every point of a later bucket is >= hash.
+      // Points are uniform, so start where the fragment puts the hash, step back past entries whose
+      // fragment is not below it, then scan forward.
+      int j = start + (int) (((long) (end - start) * fragment) >>> FRAGMENT_BITS);
+      while (j > start && (int) (entryAt(j - 1) >>> genBits) >= fragment) {
+         j--;
       }
-      return owners[j];
+      for (; j < end; j++) {
+         final long entry = entryAt(j);
+         final int pointFragment = (int) (entry >>> genBits);
+         if (pointFragment > fragment) {
+            return ownerOfGen((int) (entry & genMask));
+         }
+         if (pointFragment == fragment) {
+            // the stored bits cannot decide: compare with the exact point, recomputed
+            final int g = (int) (entry & genMask);
+            if (Long.compareUnsigned(pointOfGen(g), hash) >= 0) {
+               return ownerOfGen(g);
+            }
+         }
+      }
+      return (j == pointCount) ? firstOwner : ownerOfGen((int) (entryAt(j) & genMask));
    }
 
    /** Shard names in the order of the map the ring was built from. */
@@ -193,77 +277,93 @@ public final class HashRing {
 
    @Override
    public String toString() {
-      return "HashRing[shards=" + names.length + ", virtualNodesPerWeight=" + virtualNodesPerWeight + ", points=" + keys.length + "]";
+      return "HashRing[shards=" + names.length + ", virtualNodesPerWeight=" + virtualNodesPerWeight + ", points=" + pointCount + "]";
    }
 
    // ---- package-private views for tests and tooling ----
 
    int pointCount() {
-      return keys.length;
+      return pointCount;
    }
 
-   /** The j-th point in ring order, as an unsigned 64-bit value. */
+   /** The j-th point in ring order, as an unsigned 64-bit value (recomputed from its label). */
    long pointAt(int j) {
-      return keys[j] ^ Long.MIN_VALUE;
+      return pointOfGen(genAt(j));
    }
 
    /** Shard index owning the j-th point. */
    int ownerAt(int j) {
-      return owners[j];
+      return ownerOfGen(genAt(j));
    }
 
    /** Bytes held by the look-up arrays (excluding object headers and the names). */
    long footprintBytes() {
-      return 8L * keys.length + 2L * owners.length + 4L * buckets.length;
+      long prefixBytes = 0;
+      for (byte[] prefix : prefixes) {
+         prefixBytes += prefix.length;
+      }
+      return entries.length + 4L * buckets.length + 4L * genToName.length + prefixBytes;
    }
 
    int bucketCount() {
       return buckets.length - 1;
    }
 
+   // ---- decoding ----
+
+   private long entryAt(int j) {
+      // j * entryBits < 2^24 * 57 fits an int
+      final int bit = j * entryBits;
+      return ((long) LONG_LE.get(entries, bit >>> 3) >>> (bit & 7)) & entryMask;
+   }
+
+   private int genAt(int j) {
+      if (j < 0 || j >= pointCount) {
+         throw new IndexOutOfBoundsException("point " + j + " of " + pointCount);
+      }
+      return (int) (entryAt(j) & genMask);
+   }
+
+   private int ownerOfGen(int id) {
+      return genToName[id >>> indexBits];
+   }
+
+   /** The point of an id: XXH64(name + "#" + i). */
+   private long pointOfGen(int id) {
+      return XxHash64.hashLabel(prefixes[id >>> indexBits], id & ((1 << indexBits) - 1));
+   }
+
    // ---- construction ----
 
-   /**
-    * Writes every shard's points, shards in name order and i ascending, so that a stable sort by point alone
-    * yields the ring order with ties broken by name and then i. Hashes labels from one reused buffer.
-    */
-   private void generatePoints(long[] points, char[] owner, int[] perShard) {
-      final Integer[] byName = new Integer[names.length];
-      for (int i = 0; i < byName.length; i++) {
-         byName[i] = i;
-      }
-      Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
-      int j = 0;
-      for (int s : byName) {
-         final byte[] prefix = (names[s] + '#').getBytes(StandardCharsets.UTF_8);
+   /** Writes every shard's points with their ids, shards in name order and i ascending (so ids ascend). */
+   private void generatePoints(long[] points, int[] gens, int[] perShard, Integer[] byName) {
+      for (int s = 0, j = 0; s < prefixes.length; s++) {
+         final byte[] prefix = prefixes[s];
          final byte[] label = Arrays.copyOf(prefix, prefix.length + 10);
-         for (int i = 0; i < perShard[s]; i++) {
+         for (int i = 0, end = perShard[byName[s]]; i < end; i++, j++) {
             final int length = prefix.length + writeDecimal(i, label, prefix.length);
             points[j] = XxHash64.hash(label, 0, length, 0L);
-            owner[j++] = (char) s;
+            gens[j] = s << indexBits | i;
          }
       }
    }
 
    /** Writes the decimal digits of {@code value >= 0} at {@code at}; returns how many. */
    private static int writeDecimal(int value, byte[] into, int at) {
-      int digits = 1;
-      for (int v = value; v >= 10; v /= 10) {
-         digits++;
-      }
+      final int digits = XxHash64.decimalDigits(value);
       for (int p = at + digits - 1, v = value; p >= at; p--, v /= 10) {
          into[p] = (byte) ('0' + v % 10);
       }
       return digits;
    }
 
-   /** Stable LSD radix sort of points (as unsigned values, 16 bits per pass) carrying their owners along. */
-   private static void sortUnsigned(long[] points, char[] owner) {
+   /** Stable LSD radix sort of points (as unsigned values, 16 bits per pass) carrying their generation indexes along. */
+   private static void sortUnsigned(long[] points, int[] gens) {
       final int n = points.length;
       long[] srcP = points;
-      char[] srcO = owner;
+      int[] srcG = gens;
       long[] dstP = new long[n];
-      char[] dstO = new char[n + 1];
+      int[] dstG = new int[n];
       final int[] count = new int[1 << 16];
       for (int pass = 0; pass < 4; pass++) {
          final int shift = pass * 16;
@@ -279,30 +379,30 @@ public final class HashRing {
          for (int j = 0; j < n; j++) {
             final int at = count[(int) (srcP[j] >>> shift) & 0xFFFF]++;
             dstP[at] = srcP[j];
-            dstO[at] = srcO[j];
+            dstG[at] = srcG[j];
          }
          final long[] tp = srcP;
          srcP = dstP;
          dstP = tp;
-         final char[] to = srcO;
-         srcO = dstO;
-         dstO = to;
+         final int[] tg = srcG;
+         srcG = dstG;
+         dstG = tg;
       }
       // an even number of passes leaves the result back in the caller's arrays
    }
 
    /** Each shard's exact arc total (a point owns (previous point, point]) as a fraction of 2^64. */
-   private static double[] exactShares(long[] points, char[] owner, int count) {
+   private double[] exactShares(long[] points, int[] gens, int count) {
       final int n = points.length;
       final long[] lo = new long[count];
       final long[] hi = new long[count];
       if (points[0] == points[n - 1]) {
-         hi[owner[0]] = 1; // a single distinct point value owns the whole ring
+         hi[ownerOfGen(gens[0])] = 1; // a single distinct point value owns the whole ring
       }
       else {
          for (int j = 0; j < n; j++) {
             final long arc = points[j] - points[j == 0 ? n - 1 : j - 1]; // unsigned difference mod 2^64
-            final int s = owner[j];
+            final int s = ownerOfGen(gens[j]);
             final long sum = lo[s] + arc;
             if (Long.compareUnsigned(sum, lo[s]) < 0) {
                hi[s]++;

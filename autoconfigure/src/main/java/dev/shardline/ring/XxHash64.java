@@ -140,6 +140,126 @@ public final class XxHash64 {
       return avalanche(h);
    }
 
+   /**
+    * XXH64 (seed 0) of the ring label {@code prefix ‖ ASCII-decimal(index)} (e.g. {@code "shard-0#" + 17}),
+    * without building it: equals {@code hash((prefix + index).getBytes(UTF_8))} for {@code index >= 0}.
+    * Allocation-free, so a ring can recompute a point instead of storing it.
+    */
+   static long hashLabel(byte[] prefix, int index) {
+      final int digits = decimalDigits(index);
+      final int length = prefix.length + digits;
+      if (length < 32) {
+         return hashShortLabel(prefix, index, digits, length);
+      }
+      int p = 0;
+      long h;
+      if (length >= 32) {
+         long v1 = P1 + P2;
+         long v2 = P2;
+         long v3 = 0;
+         long v4 = -P1;
+         for (final int limit = length - 32; p <= limit; p += 32) {
+            v1 = round(v1, le64(prefix, index, digits, p));
+            v2 = round(v2, le64(prefix, index, digits, p + 8));
+            v3 = round(v3, le64(prefix, index, digits, p + 16));
+            v4 = round(v4, le64(prefix, index, digits, p + 24));
+         }
+         h = converge(v1, v2, v3, v4);
+      }
+      else {
+         h = P5;
+      }
+      h += length;
+      for (; p <= length - 8; p += 8) {
+         h = mix8(h, le64(prefix, index, digits, p));
+      }
+      if (p <= length - 4) {
+         h = mix4(h, le32(prefix, index, digits, p));
+         p += 4;
+      }
+      for (; p < length; p++) {
+         h = mix1(h, labelByte(prefix, index, digits, p));
+      }
+      return avalanche(h);
+   }
+
+   /**
+    * {@link #hashLabel} for labels under 32 bytes (no stripes): streams the label's bytes into 8-byte lanes
+    * once, the digits taken from a nibble-packed copy of {@code index} (no division by a variable).
+    */
+   private static long hashShortLabel(byte[] prefix, int index, int digits, int length) {
+      long reversed = 0;
+      for (int d = 0, v = index; d < digits; d++, v /= 10) {
+         reversed |= (long) (v % 10) << (d << 2);
+      }
+      long h = P5 + length;
+      long lane = 0;
+      int k = 0;
+      for (; k < prefix.length; k++) {
+         lane |= (long) (prefix[k] & 0xFF) << ((k & 7) << 3);
+         if ((k & 7) == 7) {
+            h = mix8(h, lane);
+            lane = 0;
+         }
+      }
+      for (int d = digits - 1; d >= 0; d--, k++) {
+         lane |= ('0' + ((reversed >>> (d << 2)) & 0xF)) << ((k & 7) << 3);
+         if ((k & 7) == 7) {
+            h = mix8(h, lane);
+            lane = 0;
+         }
+      }
+      int tail = length & 7;
+      if (tail >= 4) {
+         h = mix4(h, lane & 0xFFFF_FFFFL);
+         lane >>>= 32;
+         tail -= 4;
+      }
+      for (; tail > 0; tail--, lane >>>= 8) {
+         h = mix1(h, (int) (lane & 0xFF));
+      }
+      return avalanche(h);
+   }
+
+   /** Number of decimal digits of {@code value >= 0}. */
+   static int decimalDigits(int value) {
+      int digits = 1;
+      for (int v = value; v >= 10; v /= 10) {
+         digits++;
+      }
+      return digits;
+   }
+
+   private static final int[] POWERS_OF_TEN = { 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+         1_000_000_000 };
+
+   /** Byte p of {@code prefix ‖ decimal(index)}, unsigned. */
+   private static int labelByte(byte[] prefix, int index, int digits, int p) {
+      if (p < prefix.length) {
+         return prefix[p] & 0xFF;
+      }
+      return '0' + index / POWERS_OF_TEN[digits - 1 - (p - prefix.length)] % 10;
+   }
+
+   private static long le64(byte[] prefix, int index, int digits, int p) {
+      if (p + 8 <= prefix.length) {
+         return le64(prefix, p);
+      }
+      long lane = 0;
+      for (int k = 7; k >= 0; k--) {
+         lane = lane << 8 | labelByte(prefix, index, digits, p + k);
+      }
+      return lane;
+   }
+
+   private static long le32(byte[] prefix, int index, int digits, int p) {
+      long lane = 0;
+      for (int k = 3; k >= 0; k--) {
+         lane = lane << 8 | labelByte(prefix, index, digits, p + k);
+      }
+      return lane;
+   }
+
    private static long round(long acc, long lane) {
       return Long.rotateLeft(acc + lane * P2, 31) * P1;
    }

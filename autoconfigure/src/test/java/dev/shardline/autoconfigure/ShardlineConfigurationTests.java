@@ -78,6 +78,37 @@ class ShardlineConfigurationTests {
 	}
 
 	@Test
+	void poolsOpenConnectionsOnDemandAndRetireIdleOnesUnlessConfiguredOtherwise() {
+		this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.hikari.idle-timeout=120000",
+					"shardline.shards.shard-1.replicas[0].hikari.minimum-idle=2",
+					"shardline.shards.shard-1.replicas[0].hikari.data-source-properties.cachePrepStmts=true")
+			.run((context) -> {
+				Topology topology = context.getBean(Topology.class);
+				com.zaxxer.hikari.HikariDataSource primary = topology.shard("shard-0").primary().pool();
+				assertThat(primary.getMinimumIdle()).isZero();
+				assertThat(primary.getIdleTimeout()).isEqualTo(120_000);
+				assertThat(primary.getMaxLifetime()).isEqualTo(1_800_000);
+				assertThat(primary.getMaximumPoolSize()).isEqualTo(10);
+				assertThat(primary.getHikariPoolMXBean().getTotalConnections()).isZero();
+				com.zaxxer.hikari.HikariDataSource replica = topology.shard("shard-1").replicas().get(0).pool();
+				assertThat(replica.getMinimumIdle()).isEqualTo(2);
+				assertThat(replica.getIdleTimeout()).isEqualTo(120_000);
+				assertThat(replica.getDataSourceProperties()).containsEntry("cachePrepStmts", "true");
+				assertThat(topology.shard("shard-1").primary().pool().getDataSourceProperties()).isEmpty();
+				dev.shardline.budget.ConnectionBudget budget = context.getBean(dev.shardline.budget.ConnectionBudget.class);
+				assertThat(budget.expectedInstances()).isEqualTo(1);
+				assertThat(budget.perInstance(topology.shard("shard-0").primary())).isEqualTo(11);
+				// H2 has no max_connections: once reached, the node is recorded as not reporting it (and not
+				// asked again). (shard-1's nodes are down here: the monitor's heartbeat SQL is MySQL's.)
+				org.awaitility.Awaitility.await()
+					.atMost(java.time.Duration.ofSeconds(20))
+					.until(() -> budget.limits(topology.shard("shard-0").primary()) != null);
+				assertThat(budget.limits(topology.shard("shard-0").primary()).maxConnections()).isEqualTo(-1);
+			});
+	}
+
+	@Test
 	void shardlinePropertiesButNoShards() {
 		assertFailure(this.runner.withPropertyValues("shardline.routing.missing-key=fail"), "shardline.shards",
 				"no shards are configured");
@@ -120,6 +151,8 @@ class ShardlineConfigurationTests {
 				"shardline.shards.shard-1.primary.hikari.maximum-pool-size", "cannot be less than 1");
 		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.hikari.minimum-idle=-1"),
 				"shardline.hikari.minimum-idle", "negative");
+		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.expected-instances=0"),
+				"shardline.expected-instances", "at least 1");
 	}
 
 	@Test

@@ -37,12 +37,14 @@ class HashRingBalanceTest {
    void aThousandShardsStillBuildAndLookUpExactly() {
       final HashRing ring = new HashRing(equalWeights(1024));
       assertThat(ring.pointCount()).isEqualTo(1024 * HashRing.DEFAULT_VIRTUAL_NODES);
-      assertThat(ring.footprintBytes()).isLessThan(48L << 20);
+      // the same 4.1M points in at most 16 MB (45 MB while points were stored as longs with char owners)
+      assertThat(ring.footprintBytes()).isLessThanOrEqualTo(16L << 20);
       for (long h = 1, k = 0; k < 10_000; k++, h = h * 6364136223846793005L + 1442695040888963407L) {
          final int j = Math.floorMod(h, ring.pointCount());
          assertThat(ring.indexForHash(ring.pointAt(j))).isEqualTo(ring.ownerAt(j));
          assertThat(ring.indexForHash(ring.pointAt(j) + 1)).isEqualTo(ring.ownerAt((j + 1) % ring.pointCount()));
       }
-      assertThat(RingMeasures.busiestOverMean(ring)).isLessThan(1.1);
+      // issue 13's bound for 1,024 configured shards at the default virtual nodes
+      assertThat(RingMeasures.busiestOverMean(ring)).isLessThanOrEqualTo(1.06);
    }
 }

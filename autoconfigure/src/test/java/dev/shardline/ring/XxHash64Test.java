@@ -115,4 +115,14 @@ class XxHash64Test {
       final int to = bytes.length - bytes.length / 4;
       assertThat(XxHash64.hash(bytes, from, to - from, seed)).isEqualTo(XxHash64.hash(Arrays.copyOfRange(bytes, from, to), 0, to - from, seed));
    }
+
+   @Property
+   void ringLabelHashEqualsHashOfTheLabelsBytes(@ForAll @StringLength(max = 70) String name,
+         @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = Integer.MAX_VALUE) int index) {
+      final byte[] prefix = (name + "#").getBytes(StandardCharsets.UTF_8);
+      for (int i : new int[] { index, index % 10, index % 1000, index % 100_000 }) {
+         assertThat(XxHash64.hashLabel(prefix, i)).as("%s#%d", name, i)
+               .isEqualTo(XxHash64.hash((name + "#" + i).getBytes(StandardCharsets.UTF_8)));
+      }
+   }
 }
