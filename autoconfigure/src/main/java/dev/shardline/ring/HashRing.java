@@ -52,6 +52,13 @@ public final class HashRing {
    /** Upper bound on the bucket index: 2^17 ints (512 KB). */
    static final int MAX_BUCKET_BITS = 17;
 
+   /**
+    * Up to this many points (256 shards at the default weight and virtual nodes) the ring keeps each point
+    * plain, as a long and its owner's index (12 bytes a point, 12 MB at the limit): the fastest look-up, a
+    * scan of about eight longs. Larger rings are packed (below), trading look-up time for a third of the memory.
+    */
+   static final int PLAIN_LIMIT = 256 * DEFAULT_VIRTUAL_NODES;
+
    // entries are read as one unaligned little-endian long from the packed byte array
    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -68,7 +75,11 @@ public final class HashRing {
    private final int[] genToName;
    private final int indexBits;
 
-   // ---- the ring, packed ----
+   // ---- the ring, plain (up to PLAIN_LIMIT points; else null) ----
+   private final long[] plainPoints;
+   private final int[] plainOwners;
+
+   // ---- the ring, packed (above PLAIN_LIMIT points; else null) ----
    // entry j (ring order) at bit j * entryBits: fragment << genBits | id
    private final byte[] entries;
    private final int entryBits;
@@ -101,6 +112,11 @@ public final class HashRing {
     * @throws IllegalArgumentException on an empty map, a blank name, a weight below 1, or too many points
     */
    public HashRing(Map<String, Integer> weights, int virtualNodesPerWeight) {
+      this(weights, virtualNodesPerWeight, PLAIN_LIMIT);
+   }
+
+   /** As above, keeping points plain up to {@code plainLimit} (tests compare both layouts on one ring). */
+   HashRing(Map<String, Integer> weights, int virtualNodesPerWeight, int plainLimit) {
       if (weights == null || weights.isEmpty()) {
          throw new IllegalArgumentException("A hash ring needs at least one shard");
       }
@@ -193,6 +209,18 @@ public final class HashRing {
       entryBits = genBits + FRAGMENT_BITS;
       genMask = (1L << genBits) - 1;
       entryMask = (1L << entryBits) - 1;
+      firstOwner = ownerOfGen(gens[0]);
+      if (n <= plainLimit) {
+         plainPoints = points;
+         plainOwners = new int[n];
+         for (int k = 0; k < n; k++) {
+            plainOwners[k] = ownerOfGen(gens[k]);
+         }
+         entries = null;
+         return;
+      }
+      plainPoints = null;
+      plainOwners = null;
       if (entryBits > 57) {
          throw new IllegalArgumentException("Shard weights too uneven for the ring's packed layout");
       }
@@ -204,7 +232,6 @@ public final class HashRing {
          final int at = (int) (bit >>> 3);
          LONG_LE.set(entries, at, (long) LONG_LE.get(entries, at) | entry << (bit & 7));
       }
-      firstOwner = ownerOfGen(gens[0]);
    }
 
    /** The shard that owns {@code key}; see {@link ShardKeys} for the supported key types. Allocation-free for the common ones. */
@@ -222,6 +249,15 @@ public final class HashRing {
       final int bucket = (int) (hash >>> shift);
       final int start = buckets[bucket];
       final int end = buckets[bucket + 1];
+      final long[] plain = plainPoints;
+      if (plain != null) {
+         // every point of a later bucket is >= hash: the first point >= hash is in this bucket, or it is the next one
+         int j = start;
+         while (j < end && Long.compareUnsigned(plain[j], hash) < 0) {
+            j++;
+         }
+         return (j == pointCount) ? firstOwner : plainOwners[j];
+      }
       final int fragment = (int) (hash >>> fragmentShift) & ((1 << FRAGMENT_BITS) - 1);
       // entries of a bucket ascend, and so do their fragments; every point of a later bucket is >= hash.
       // Points are uniform, so start where the fragment puts the hash, step back past entries whose
@@ -288,12 +324,23 @@ public final class HashRing {
 
    /** The j-th point in ring order, as an unsigned 64-bit value (recomputed from its label). */
    long pointAt(int j) {
+      if (plainPoints != null) {
+         return plainPoints[j];
+      }
       return pointOfGen(genAt(j));
    }
 
    /** Shard index owning the j-th point. */
    int ownerAt(int j) {
+      if (plainOwners != null) {
+         return plainOwners[j];
+      }
       return ownerOfGen(genAt(j));
+   }
+
+   /** Whether the points are kept plain (see {@link #PLAIN_LIMIT}). */
+   boolean isPlain() {
+      return plainPoints != null;
    }
 
    /** Bytes held by the look-up arrays (excluding object headers and the names). */
@@ -302,7 +349,8 @@ public final class HashRing {
       for (byte[] prefix : prefixes) {
          prefixBytes += prefix.length;
       }
-      return entries.length + 4L * buckets.length + 4L * genToName.length + prefixBytes;
+      long ring = (plainPoints != null) ? 12L * plainPoints.length : entries.length;
+      return ring + 4L * buckets.length + 4L * genToName.length + prefixBytes;
    }
 
    int bucketCount() {
