@@ -193,7 +193,9 @@ public final class HashRing {
       // About 8 points per bucket, but at most 2^17 buckets: at 1,024 shards (4M points, 32 per bucket) the
       // index stays under one 1 MB G1 region, where 2^18 ints would take two; look-ups start where the
       // fragment says the hash falls within its bucket.
-      final int bits = Math.max(1, Math.min(pointBits - 3, MAX_BUCKET_BITS));
+      // A plain ring affords about two points per bucket (at most 2 MB of index), a shorter scan.
+      final int bits = (n <= plainLimit) ? Math.max(1, Math.min(pointBits - 1, 19))
+            : Math.max(1, Math.min(pointBits - 3, MAX_BUCKET_BITS));
       shift = 64 - bits;
       fragmentShift = shift - FRAGMENT_BITS;
       buckets = new int[(1 << bits) + 1];
