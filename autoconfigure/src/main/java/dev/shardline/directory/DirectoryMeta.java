@@ -29,13 +29,13 @@ final class DirectoryMeta {
 
 	static String ddl(String directoryTable) {
 		return "CREATE TABLE IF NOT EXISTS " + directoryTable
-				+ "_meta (name VARCHAR(64) NOT NULL PRIMARY KEY, value TEXT NOT NULL)";
+				+ "_meta (meta_key VARCHAR(64) NOT NULL PRIMARY KEY, meta_value VARCHAR(4000) NOT NULL)";
 	}
 
 	Optional<String> get(String name) {
 		return this.directory.execute((connection) -> {
 			try (PreparedStatement statement = connection
-				.prepareStatement("SELECT value FROM " + this.table + " WHERE name = ?")) {
+				.prepareStatement("SELECT meta_value FROM " + this.table + " WHERE meta_key = ?")) {
 				statement.setString(1, name);
 				try (ResultSet rs = statement.executeQuery()) {
 					return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -47,7 +47,7 @@ final class DirectoryMeta {
 	void put(String name, String value) {
 		this.directory.execute((connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + this.table
-					+ " (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)")) {
+					+ " (meta_key, meta_value) VALUES (?, ?) ON DUPLICATE KEY UPDATE meta_value = VALUES(meta_value)")) {
 				statement.setString(1, name);
 				statement.setString(2, value);
 				statement.executeUpdate();
@@ -60,7 +60,7 @@ final class DirectoryMeta {
 	String putIfAbsent(String name, String value) {
 		this.directory.execute((connection) -> {
 			try (PreparedStatement statement = connection
-				.prepareStatement("INSERT IGNORE INTO " + this.table + " (name, value) VALUES (?, ?)")) {
+				.prepareStatement("INSERT IGNORE INTO " + this.table + " (meta_key, meta_value) VALUES (?, ?)")) {
 				statement.setString(1, name);
 				statement.setString(2, value);
 				statement.executeUpdate();
