@@ -182,6 +182,9 @@ class KeyMoveFaultTests {
 					assertThat(entry.state()).isEqualTo(DirectoryEntry.State.ACTIVE);
 				});
 				Duration took = Duration.ofNanos(System.nanoTime() - died);
+				// The rollback sets the entry ACTIVE first (writes resume), then removes the target's copy.
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(Ledgers.ids(shard(topology, "shard-1").primary(), customer)).isEmpty());
 				System.out.printf("mover died before %s: rolled back by the instances after %d ms%n", death.at(),
 						took.toMillis());
 				// Documented bound plus a maintenance round (every move-timeout) plus slack for a loaded machine.
