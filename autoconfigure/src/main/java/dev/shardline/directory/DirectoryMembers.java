@@ -120,22 +120,4 @@ final class DirectoryMembers {
 		});
 	}
 
-	/**
-	 * Instances seen within a lease.
-	 * @param lease the lease
-	 * @return how many
-	 */
-	int live(Duration lease) {
-		return this.directory.execute((connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement(
-					"SELECT COUNT(*) FROM " + this.table + " WHERE renewed_at > NOW(6) - INTERVAL ? MICROSECOND")) {
-				statement.setLong(1, lease.toNanos() / 1000);
-				try (ResultSet rs = statement.executeQuery()) {
-					rs.next();
-					return rs.getInt(1);
-				}
-			}
-		});
-	}
-
 }

@@ -233,11 +233,6 @@ public final class DirectorySync implements SmartLifecycle {
 		return this.members.notAssigning(this.lease);
 	}
 
-	/** Live instances (renewed within the lease). */
-	public int liveInstances() {
-		return this.members.live(this.lease);
-	}
-
 	@Override
 	public void start() {
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {

@@ -212,17 +212,6 @@ final class MoveFence {
 		}
 	}
 
-	/** Whether the key is fenced here (for tests and the endpoint). */
-	boolean isClosed(Connection connection, Object keyValue) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT fenced FROM " + this.fenceTable + " WHERE key_value = ?")) {
-			statement.setObject(1, keyValue);
-			try (ResultSet rs = statement.executeQuery()) {
-				return rs.next() && rs.getInt(1) == 1;
-			}
-		}
-	}
-
 	/**
 	 * Marks a session as a mover's: its statements pass the fence triggers, and are logged as
 	 * rows so replicas do not run the triggers (best effort where the privilege is missing).

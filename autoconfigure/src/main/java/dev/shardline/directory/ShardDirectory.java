@@ -51,7 +51,6 @@ public final class ShardDirectory implements KeyDirectory {
 
 	private final Supplier<Shard> shard;
 
-	private final Supplier<DataSource> node;
 
 	private final String table;
 
@@ -83,19 +82,6 @@ public final class ShardDirectory implements KeyDirectory {
 	private volatile long replicaServed;
 
 	/**
-	 * Creates the directory.
-	 * @param node the pool of the node holding the table (resolved per use: it follows promotions)
-	 * @param table the table name
-	 * @param cacheSize the most entries cached
-	 * @param cacheTtl how long a cached entry (or miss) is trusted
-	 * @param assignOnFirstWrite whether the strategy's choice is recorded on a key's first write
-	 */
-	public ShardDirectory(Supplier<DataSource> node, String table, long cacheSize, Duration cacheTtl,
-			boolean assignOnFirstWrite) {
-		this(null, node, table, cacheSize, cacheTtl, assignOnFirstWrite, Duration.ofSeconds(2));
-	}
-
-	/**
 	 * Creates the directory on a shard, with replica fallback and a bound on every wait.
 	 * @param shard the shard holding the table (its current primary, then its replicas)
 	 * @param table the table name
@@ -106,16 +92,10 @@ public final class ShardDirectory implements KeyDirectory {
 	 */
 	public ShardDirectory(Supplier<Shard> shard, String table, long cacheSize, Duration cacheTtl,
 			boolean assignOnFirstWrite, Duration connectTimeout) {
-		this(shard, null, table, cacheSize, cacheTtl, assignOnFirstWrite, connectTimeout);
-	}
-
-	private ShardDirectory(Supplier<Shard> shard, Supplier<DataSource> node, String table, long cacheSize,
-			Duration cacheTtl, boolean assignOnFirstWrite, Duration connectTimeout) {
 		if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
 			throw new IllegalArgumentException("Invalid directory table name '" + table + "'");
 		}
-		this.shard = (shard != null) ? shard : () -> null;
-		this.node = node;
+		this.shard = shard;
 		this.table = table;
 		this.logTable = table + "_log";
 		this.assignOnFirstWrite = assignOnFirstWrite;
@@ -253,9 +233,6 @@ public final class ShardDirectory implements KeyDirectory {
 	/** Null when no replica could answer; else its answer. */
 	private Optional<DirectoryEntry> readFromReplica(String text) {
 		Shard holder = this.shard.get();
-		if (holder == null) {
-			return null;
-		}
 		long floor = Math.max(this.seenSeq.get(), this.floorSeq.get());
 		for (ShardNode node : holder.nodes()) {
 			if (node == holder.currentPrimary() || node.health().state() == NodeHealth.State.DOWN) {
@@ -284,14 +261,13 @@ public final class ShardDirectory implements KeyDirectory {
 	private void markDownIfUnreachable(SQLException ex) {
 		Shard holder = this.shard.get();
 		String state = ex.getSQLState();
-		if (holder != null && state != null && state.startsWith("08")) {
+		if (state != null && state.startsWith("08")) {
 			holder.currentPrimary().health().state(NodeHealth.State.DOWN, ex.getMessage());
 		}
 	}
 
 	private boolean primaryUsable() {
-		Shard holder = this.shard.get();
-		return holder == null || holder.currentPrimary().health().state() != NodeHealth.State.DOWN;
+		return this.shard.get().currentPrimary().health().state() != NodeHealth.State.DOWN;
 	}
 
 	/** The primary answered: the directory is healthy again. */
@@ -651,9 +627,6 @@ public final class ShardDirectory implements KeyDirectory {
 	}
 
 	private DataSource primaryDataSource() {
-		if (this.node != null) {
-			return this.node.get();
-		}
 		return this.shard.get().currentPrimary().dataSource();
 	}
 
