@@ -192,6 +192,36 @@ public final class KeyMover {
 		return report;
 	}
 
+	/**
+	 * Moves keys that all live on one shard (directory entry ACTIVE there, or ring-placed) to
+	 * targetShard in one copy/fence/flip round. Keys already on targetShard are not moved.
+	 * <p>Temporary form: one {@link #move} per key, reports summed (the batched mover replaces it).
+	 * @param keys the keys
+	 * @param targetShard the shard to own them afterwards
+	 * @return what was moved
+	 * @throws dev.shardline.move.MoveRefusedException when a table cannot be moved safely (nothing changed)
+	 * @throws MoveFailedException when the move failed and was rolled back
+	 */
+	public BatchReport moveBatch(List<?> keys, String targetShard) {
+		long started = System.nanoTime();
+		List<String> moved = new ArrayList<>();
+		String from = null;
+		long rows = 0;
+		Duration pause = Duration.ZERO;
+		for (Object key : keys) {
+			MoveReport report = move(key, targetShard);
+			if (report.from().equals(report.to())) {
+				continue;
+			}
+			moved.add(report.key());
+			from = report.from();
+			rows += report.rows();
+			pause = pause.plus(report.writePause());
+		}
+		return new BatchReport(List.copyOf(moved), from, targetShard, rows, pause,
+				Duration.ofNanos(System.nanoTime() - started));
+	}
+
 	private void preflight(Move move) {
 		for (String shard : List.of(move.source, move.target)) {
 			String product;
@@ -813,6 +843,20 @@ public final class KeyMover {
 	 */
 	public record MoveReport(String key, String from, String to, Map<String, Integer> copiedRows, long rows,
 			Duration writePause, Duration duration) {
+	}
+
+	/**
+	 * What a batch move did.
+	 *
+	 * @param keys the keys moved (stored text)
+	 * @param from the source shard
+	 * @param to the target shard
+	 * @param rows rows copied in all
+	 * @param writePause how long the keys' writes were refused
+	 * @param duration the whole batch
+	 */
+	public record BatchReport(List<String> keys, String from, String to, long rows, Duration writePause,
+			Duration duration) {
 	}
 
 	/** Thrown when a mover finds its move taken over by another instance: it changed nothing more. */
