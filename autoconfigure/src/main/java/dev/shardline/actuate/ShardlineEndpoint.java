@@ -13,6 +13,7 @@ import dev.shardline.budget.ConnectionBudget;
 import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
 import dev.shardline.directory.ShardDirectory;
+import dev.shardline.rebalance.Rebalancer;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.routing.RouteReason;
 import dev.shardline.routing.RoutingStatistics;
@@ -22,6 +23,7 @@ import dev.shardline.strategy.ShardingStrategy;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardNode;
 import dev.shardline.topology.Topology;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -33,9 +35,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * The {@code shardline} Actuator endpoint: every shard and node (URL without credentials,
  * configured and current role, state, lag and when it was measured, pool figures, its
  * connection budget against the server's {@code max_connections}), connection totals, ring
- * shares and routing counters; one shard; where a key would route now; and operator
- * controls (re-probe, drain and un-drain a replica). Write operations are off unless the
- * endpoint's access is raised to unrestricted.
+ * shares and routing counters, rebalance progress; one shard; where a key would route now;
+ * and operator controls (re-probe, drain and un-drain a replica, plan, start, pause, resume and
+ * cancel a rebalance). Write operations are off unless the endpoint's access is raised to
+ * unrestricted.
  */
 @Endpoint(id = "shardline", defaultAccess = Access.READ_ONLY)
 public class ShardlineEndpoint {
@@ -57,6 +60,8 @@ public class ShardlineEndpoint {
 	private final KeyMover mover;
 
 	private final ConnectionBudget budget;
+
+	private final Rebalancer rebalancer;
 
 	/**
 	 * Creates the endpoint.
@@ -100,6 +105,25 @@ public class ShardlineEndpoint {
 	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
 			ReplicationMonitor monitor, ShardDirectory directory, DirectorySync directorySync, KeyMover mover,
 			ConnectionBudget budget) {
+		this(router, strategy, statistics, monitor, directory, directorySync, mover, budget, null);
+	}
+
+	/**
+	 * Creates the endpoint with everything, including rebalance progress and controls.
+	 * @param router the router (and through it the topology)
+	 * @param strategy the sharding strategy
+	 * @param statistics routing counters
+	 * @param monitor the replication monitor
+	 * @param directory the directory, or null when it is off
+	 * @param directorySync the directory's sync, or null
+	 * @param mover the key mover, or null
+	 * @param budget the connection budget, or null to leave connection totals out
+	 * @param rebalancer the rebalancer, or null
+	 */
+	public ShardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
+			ReplicationMonitor monitor, ShardDirectory directory, DirectorySync directorySync, KeyMover mover,
+			ConnectionBudget budget, Rebalancer rebalancer) {
+		this.rebalancer = rebalancer;
 		this.directorySync = directorySync;
 		this.mover = mover;
 		this.budget = budget;
@@ -121,6 +145,9 @@ public class ShardlineEndpoint {
 		result.put("monitorChecks", this.monitor.completedChecks());
 		if (this.directory != null) {
 			result.put("directory", DirectoryDescriptions.describe(this.directory, this.directorySync, this.mover, true));
+		}
+		if (this.rebalancer != null) {
+			result.put("rebalance", rebalance());
 		}
 		if (this.budget != null) {
 			result.put("connections", connectionTotals());
@@ -214,9 +241,33 @@ public class ShardlineEndpoint {
 	 * Drains a replica (no new reads; work in flight finishes) or puts it back:
 	 * {@code POST /actuator/shardline/{node}/drain} or {@code .../undrain}; the node is named
 	 * by its pool name.
+	 * @param node the node's pool name
+	 * @param action drain or undrain
+	 * @return the node
+	 */
+	public Map<String, Object> nodeAction(String node, String action) {
+		return nodeAction(node, action, null, null);
+	}
+
+	/**
+	 * Operator actions: {@code POST /actuator/shardline/{node}/drain} or {@code .../undrain}
+	 * drains a replica (named by its pool name) or puts it back; {@code POST
+	 * /actuator/shardline/rebalance/{plan|start|pause|resume|cancel}} controls the rebalance
+	 * ({@code plan} takes {@code kind=add}, or {@code kind=remove} and {@code shard}, as JSON body
+	 * fields or query parameters). Pool names start with {@code shardline-}, so none is
+	 * {@code rebalance}.
+	 * @param node the node's pool name, or {@code rebalance}
+	 * @param action the action
+	 * @param kind for {@code rebalance/plan}: add or remove
+	 * @param shard for {@code rebalance/plan} with kind remove: the shard to empty
+	 * @return the node, or the rebalance's progress
 	 */
 	@WriteOperation
-	public Map<String, Object> nodeAction(@Selector String node, @Selector String action) {
+	public Map<String, Object> nodeAction(@Selector String node, @Selector String action, @Nullable String kind,
+			@Nullable String shard) {
+		if ("rebalance".equals(node)) {
+			return rebalanceAction(action, kind, shard);
+		}
 		ShardNode found = this.topology.nodes().stream().filter((n) -> n.name().equals(node)).findFirst().orElse(null);
 		if (found == null) {
 			return null;
@@ -226,8 +277,28 @@ public class ShardlineEndpoint {
 			case "undrain" -> found.health().drained(false);
 			default -> throw new ShardlineException("Unknown action '" + action + "': use drain or undrain");
 		}
-		Shard shard = this.topology.shard(found.shard());
-		return NodeDescriptions.describe(shard, found);
+		return NodeDescriptions.describe(this.topology.shard(found.shard()), found);
+	}
+
+	private Map<String, Object> rebalanceAction(String action, String kind, String shard) {
+		if (this.rebalancer == null) {
+			throw new ShardlineException("Rebalancing needs the directory (shardline.directory.enabled: true)");
+		}
+		switch (action) {
+			case "plan" -> this.rebalancer.plan((kind != null) ? kind : "add", shard);
+			case "start" -> this.rebalancer.startPlan();
+			case "pause" -> this.rebalancer.pausePlan();
+			case "resume" -> this.rebalancer.resumePlan();
+			case "cancel" -> this.rebalancer.cancelPlan();
+			default -> throw new ShardlineException(
+					"Unknown rebalance action '" + action + "': use plan, start, pause, resume or cancel");
+		}
+		return rebalance();
+	}
+
+	/** The rebalance section: the current (or last) plan's progress. */
+	private Map<String, Object> rebalance() {
+		return RebalanceDescriptions.describe(this.rebalancer.progress());
 	}
 
 	private Map<String, Object> describe(Shard shard) {

@@ -4,11 +4,13 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.shardline.actuate.ShardlineEndpoint;
 import dev.shardline.budget.ConnectionBudget;
 import dev.shardline.actuate.ShardlineHealthContributor;
+import dev.shardline.actuate.RebalanceMetrics;
 import dev.shardline.actuate.ShardlineMetrics;
 import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
 import dev.shardline.directory.MoveHistory;
 import dev.shardline.directory.ShardDirectory;
+import dev.shardline.rebalance.Rebalancer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.shardline.replication.ReplicationMonitor;
@@ -51,9 +53,10 @@ public final class ShardlineActuatorAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		ShardlineEndpoint shardlineEndpoint(ShardRouter router, ShardingStrategy strategy, RoutingStatistics statistics,
 				ReplicationMonitor monitor, ObjectProvider<ShardDirectory> directory, ObjectProvider<DirectorySync> sync,
-				ObjectProvider<KeyMover> mover, ObjectProvider<ConnectionBudget> budget) {
+				ObjectProvider<KeyMover> mover, ObjectProvider<ConnectionBudget> budget,
+				ObjectProvider<Rebalancer> rebalancer) {
 			return new ShardlineEndpoint(router, strategy, statistics, monitor, directory.getIfAvailable(),
-					sync.getIfAvailable(), mover.getIfAvailable(), budget.getIfAvailable());
+					sync.getIfAvailable(), mover.getIfAvailable(), budget.getIfAvailable(), rebalancer.getIfAvailable());
 		}
 
 	}
@@ -92,6 +95,12 @@ public final class ShardlineActuatorAutoConfiguration {
 						.register(registry);
 				}
 			};
+		}
+
+		@Bean
+		@ConditionalOnBean(Rebalancer.class)
+		RebalanceMetrics shardlineRebalanceMetrics(Rebalancer rebalancer) {
+			return new RebalanceMetrics(rebalancer);
 		}
 
 		@Bean

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -22,6 +23,11 @@ import dev.shardline.id.ShardlineIdLayout;
 import dev.shardline.id.ShardlineIds;
 import dev.shardline.directory.RebalancePlanner;
 import dev.shardline.directory.ShardDirectory;
+import dev.shardline.rebalance.DrainingDirectory;
+import dev.shardline.rebalance.RebalancePlanning;
+import dev.shardline.rebalance.RebalanceStore;
+import dev.shardline.rebalance.RebalanceThrottle;
+import dev.shardline.rebalance.Rebalancer;
 import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.ring.HashRing;
 import dev.shardline.routing.RouteTaskDecorator;
@@ -371,8 +377,21 @@ public final class ShardlineAutoConfiguration {
 				LogFactory.getLog(ShardlineAutoConfiguration.class)
 					.warn("Could not compare the sharding strategy with the directory's placement: " + ex.getMessage());
 			}
-			router.setDirectory(directory);
+			List<String> draining = properties.getRebalance().getDraining();
+			router.setDirectory(draining.isEmpty() ? directory
+					: new DrainingDirectory(directory, weights(properties), virtualNodes(properties), Set.copyOf(draining)));
 			return directory;
+		}
+
+		static Map<String, Integer> weights(ShardlineProperties properties) {
+			Map<String, Integer> weights = new LinkedHashMap<>();
+			properties.getShards().forEach((name, shard) -> weights.put(name, shard.getWeight()));
+			return weights;
+		}
+
+		static int virtualNodes(ShardlineProperties properties) {
+			Integer virtualNodes = properties.getRing().getVirtualNodes();
+			return (virtualNodes != null) ? virtualNodes : HashRing.DEFAULT_VIRTUAL_NODES;
 		}
 
 		/** A description of how keys not in the directory are placed: equal when they would route alike. */
@@ -422,6 +441,25 @@ public final class ShardlineAutoConfiguration {
 					new KeyMover.Settings(settings.getMoveTimeout(), settings.getMoveStaleAfter(),
 							settings.getMoveBatchRows()),
 					new MoveHistory(20), listener.getIfAvailable());
+		}
+
+		@Bean
+		RebalanceStore shardlineRebalanceStore(ShardDirectory directory) {
+			return new RebalanceStore(directory);
+		}
+
+		@Bean
+		Rebalancer shardlineRebalancer(RebalanceStore store, ShardDirectory directory, DirectorySync sync,
+				ShardRouter router, ShardingStrategy strategy, KeyMover mover, ShardlineProperties properties) {
+			ShardlineProperties.Rebalance settings = properties.getRebalance();
+			RebalancePlanning planning = new RebalancePlanning(directory, router, strategy, weights(properties),
+					virtualNodes(properties), Set.copyOf(settings.getDraining()), properties.getDirectory().getMoveTables(),
+					properties.getDirectory().getKeyType(), store);
+			RebalanceThrottle throttle = new RebalanceThrottle(router.topology(), properties.getReplication().getMaxLag(),
+					settings.getLagThrottleFraction());
+			return new Rebalancer(store, planning, mover, throttle, sync.instanceId(),
+					new Rebalancer.Settings(settings.getWorkers(), settings.getBatchRows(), settings.getBatchKeys(),
+							settings.getLease(), properties.getReplication().getCheckInterval()));
 		}
 
 		@Bean

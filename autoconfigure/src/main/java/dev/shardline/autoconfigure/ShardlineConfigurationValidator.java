@@ -152,6 +152,7 @@ final class ShardlineConfigurationValidator {
 				problems.add(new ConfigurationProblem("shardline.directory.table",
 						"'" + directory.getTable() + "' is not a plain table name", "use letters, digits and '_'"));
 			}
+			rebalance(problems, properties);
 			directory.getMoveTables().forEach((moveTable, column) -> {
 				if (!moveTable.matches("[A-Za-z_][A-Za-z0-9_]*") || column == null || !column.matches("[A-Za-z_][A-Za-z0-9_]*")) {
 					problems.add(new ConfigurationProblem("shardline.directory.move-tables." + moveTable,
@@ -172,6 +173,39 @@ final class ShardlineConfigurationValidator {
 						"is on but shardline.routing.read-your-writes is none, so there is nothing to carry",
 						"set shardline.routing.read-your-writes to session or gtid, or turn the cookie off"));
 			}
+		}
+	}
+
+	/** shardline.rebalance.*: positive sizes and lease, a fraction in (0, 1], draining shards that exist. */
+	private static void rebalance(List<ConfigurationProblem> problems, ShardlineProperties properties) {
+		ShardlineProperties.Rebalance rebalance = properties.getRebalance();
+		atLeastOne(problems, "shardline.rebalance.workers", rebalance.getWorkers(), "workers");
+		atLeastOne(problems, "shardline.rebalance.batch-rows", rebalance.getBatchRows(), "rows");
+		atLeastOne(problems, "shardline.rebalance.batch-keys", rebalance.getBatchKeys(), "keys");
+		double fraction = rebalance.getLagThrottleFraction();
+		if (!(fraction > 0 && fraction <= 1)) {
+			problems.add(new ConfigurationProblem("shardline.rebalance.lag-throttle-fraction",
+					"must be above 0 and at most 1 but is " + fraction, "set a share of max-lag, e.g. 0.5"));
+		}
+		positive(problems, "shardline.rebalance.lease", rebalance.getLease());
+		for (String shard : rebalance.getDraining()) {
+			if (!properties.getShards().containsKey(shard)) {
+				problems.add(new ConfigurationProblem("shardline.rebalance.draining",
+						"names shard '" + shard + "', which is not configured",
+						"name shards of " + properties.getShards().keySet() + " (a shard leaves the ring only after its keys moved)"));
+			}
+		}
+		if (!rebalance.getDraining().isEmpty() && properties.getShards().keySet().stream()
+			.allMatch(rebalance.getDraining()::contains)) {
+			problems.add(new ConfigurationProblem("shardline.rebalance.draining", "drains every shard",
+					"leave at least one shard to take new keys"));
+		}
+	}
+
+	private static void atLeastOne(List<ConfigurationProblem> problems, String property, int value, String what) {
+		if (value < 1) {
+			problems.add(new ConfigurationProblem(property, "must be at least 1 but is " + value,
+					"set a positive number of " + what));
 		}
 	}
 

@@ -70,6 +70,9 @@ public class ShardlineProperties {
 	/** Scatter-gather. */
 	private final Scatter scatter = new Scatter();
 
+	/** Bulk rebalancing of directory keys (adding or removing a shard). */
+	private final Rebalance rebalance = new Rebalance();
+
 	/**
 	 * HikariCP settings applied to every node's pool (kebab-case, e.g. maximum-pool-size); a
 	 * node's own {@code hikari} settings override them.
@@ -154,6 +157,10 @@ public class ShardlineProperties {
 
 	public Scatter getScatter() {
 		return this.scatter;
+	}
+
+	public Rebalance getRebalance() {
+		return this.rebalance;
 	}
 
 	public Observability getObservability() {
@@ -618,6 +625,87 @@ public class ShardlineProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/** Bulk rebalance settings (README: "Adding a shard", "Removing a shard"). */
+	public static class Rebalance {
+
+		/** Shard pairs (source, target) moved in parallel at most. */
+		private int workers = 2;
+
+		/** Most rows per batch (keys moved in one copy, fence and flip round); a larger key is moved alone. */
+		private int batchRows = 5000;
+
+		/** Most keys per batch. */
+		private int batchKeys = 500;
+
+		/**
+		 * A batch waits while a replica of its source or target shard lags more than this share of
+		 * {@code shardline.replication.max-lag} (or while either primary is down).
+		 */
+		private double lagThrottleFraction = 0.5;
+
+		/**
+		 * How long the instance running a rebalance holds it without renewing; after that any
+		 * instance takes the rebalance over and resumes it from its pending keys.
+		 */
+		private Duration lease = Duration.ofSeconds(10);
+
+		/**
+		 * Shards being drained (removed): keys recorded on their first write go to the ring
+		 * without these shards, and a plan never targets them. Existing keys stay until a
+		 * {@code remove} plan moves them.
+		 */
+		private List<String> draining = new ArrayList<>();
+
+		public int getWorkers() {
+			return this.workers;
+		}
+
+		public void setWorkers(int workers) {
+			this.workers = workers;
+		}
+
+		public int getBatchRows() {
+			return this.batchRows;
+		}
+
+		public void setBatchRows(int batchRows) {
+			this.batchRows = batchRows;
+		}
+
+		public int getBatchKeys() {
+			return this.batchKeys;
+		}
+
+		public void setBatchKeys(int batchKeys) {
+			this.batchKeys = batchKeys;
+		}
+
+		public double getLagThrottleFraction() {
+			return this.lagThrottleFraction;
+		}
+
+		public void setLagThrottleFraction(double lagThrottleFraction) {
+			this.lagThrottleFraction = lagThrottleFraction;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public List<String> getDraining() {
+			return this.draining;
+		}
+
+		public void setDraining(List<String> draining) {
+			this.draining = draining;
 		}
 
 	}

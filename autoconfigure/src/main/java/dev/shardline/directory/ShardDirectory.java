@@ -134,6 +134,9 @@ public final class ShardDirectory implements KeyDirectory {
 				statement.execute(MoveDebris.ddl(this.table));
 				statement.execute(DirectoryBackfill.ddl(this.table));
 				statement.execute(DirectoryMeta.ddl(this.table));
+				for (String rebalanceDdl : dev.shardline.rebalance.RebalanceStore.ddl(this.table)) {
+					statement.execute(rebalanceDdl);
+				}
 			}
 			return null;
 		});
@@ -765,6 +768,16 @@ public final class ShardDirectory implements KeyDirectory {
 
 	private DataSource primaryDataSource() {
 		return this.shard.get().currentPrimary().dataSource();
+	}
+
+	/**
+	 * A connection to the directory's primary, bounded like the directory's own (for tables kept
+	 * beside it, such as rebalance plans); the caller closes it.
+	 * @return the connection, in auto-commit mode
+	 * @throws SQLException when the primary cannot be reached
+	 */
+	public Connection openPrimaryConnection() throws SQLException {
+		return primaryConnection();
 	}
 
 	Connection primaryConnection() throws SQLException {
