@@ -64,6 +64,9 @@ public final class KeyMover {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+	/** Stalled keys of one batch recovered together, at most. */
+	private static final int RECOVERY_CHUNK = 500;
+
 	/** Debris rows for a fence still to reopen carry this prefix before the shard's name. */
 	private static final String FENCE_PREFIX = "fence:";
 
@@ -587,11 +590,7 @@ public final class KeyMover {
 		List<String> recovered = new ArrayList<>();
 		for (DirectoryEntry.State state : List.of(DirectoryEntry.State.MOVING, DirectoryEntry.State.COPYING,
 				DirectoryEntry.State.CLEANING)) {
-			for (DirectoryEntry entry : this.directory.entriesIn(state, staleAfter(state))) {
-				if (recover(entry)) {
-					recovered.add(entry.key());
-				}
-			}
+			recovered.addAll(recoverAll(this.directory.entriesIn(state, staleAfter(state))));
 		}
 		this.debris.clean(this::removeDebris);
 		return recovered;
@@ -608,28 +607,63 @@ public final class KeyMover {
 		List<String> recovered = new ArrayList<>();
 		for (DirectoryEntry.State state : List.of(DirectoryEntry.State.MOVING, DirectoryEntry.State.COPYING,
 				DirectoryEntry.State.CLEANING)) {
-			for (DirectoryEntry entry : this.directory.entriesIn(state, staleAfter)) {
-				if (recover(entry)) {
-					recovered.add(entry.key());
-				}
-			}
+			recovered.addAll(recoverAll(this.directory.entriesIn(state, staleAfter)));
 		}
 		this.debris.clean(this::removeDebris);
 		return recovered;
 	}
 
-	private boolean recover(DirectoryEntry entry) {
-		boolean cleaning = entry.state() == DirectoryEntry.State.CLEANING;
-		Object key = DirectoryKeys.parse(entry.key());
-		String source = cleaning ? entry.otherShard() : entry.shard();
-		String target = cleaning ? entry.shard() : entry.otherShard();
+	/**
+	 * Recovers stalled entries, a batch's keys together: entries with the same state, shards and
+	 * version were moved as one batch (they share its epoch), and are taken over and finished or
+	 * rolled back as one, in chunks; a chunk whose takeover finds some entry changed is recovered
+	 * key by key.
+	 * @return the keys recovered
+	 */
+	private List<String> recoverAll(List<DirectoryEntry> entries) {
+		Map<String, List<DirectoryEntry>> groups = new LinkedHashMap<>();
+		for (DirectoryEntry entry : entries) {
+			groups.computeIfAbsent(entry.state() + "|" + entry.shard() + "|" + entry.otherShard() + "|" + entry.version(),
+					(group) -> new ArrayList<>()).add(entry);
+		}
+		List<String> recovered = new ArrayList<>();
+		for (List<DirectoryEntry> group : groups.values()) {
+			for (int from = 0; from < group.size(); from += RECOVERY_CHUNK) {
+				List<DirectoryEntry> chunk = group.subList(from, Math.min(group.size(), from + RECOVERY_CHUNK));
+				if (recover(chunk)) {
+					chunk.forEach((entry) -> recovered.add(entry.key()));
+				}
+				else if (chunk.size() > 1) {
+					for (DirectoryEntry entry : chunk) {
+						if (recover(List.of(entry))) {
+							recovered.add(entry.key());
+						}
+					}
+				}
+			}
+		}
+		return recovered;
+	}
+
+	/** Takes over and finishes or rolls back the move of entries sharing state, shards and version. */
+	private boolean recover(List<DirectoryEntry> entries) {
+		DirectoryEntry first = entries.get(0);
+		boolean cleaning = first.state() == DirectoryEntry.State.CLEANING;
+		String source = cleaning ? first.otherShard() : first.shard();
+		String target = cleaning ? first.shard() : first.otherShard();
+		List<Object> keys = new ArrayList<>();
+		List<String> texts = new ArrayList<>();
+		for (DirectoryEntry entry : entries) {
+			keys.add(DirectoryKeys.parse(entry.key()));
+			texts.add(entry.key());
+		}
 		// Take the move over: a compare-and-set on the version, which becomes this mover's epoch.
-		if (this.directory.compareAndSet(entry.key(), entry.version(), entry.shard(), entry.state(),
-				entry.otherShard()) <= 0) {
+		if (this.directory.compareAndSetAll(texts, first.version(), first.shard(), first.state(),
+				first.otherShard()) <= 0) {
 			return false;
 		}
-		Move move = new Move(List.of(key), List.of(entry.key()), source, target);
-		move.version = entry.version() + 1;
+		Move move = new Move(keys, texts, source, target);
+		move.version = first.version() + 1;
 		move.epoch = move.version;
 		move.flipped = cleaning;
 		try {
@@ -656,18 +690,18 @@ public final class KeyMover {
 			if (cleaning) {
 				finish(move, this.directory.latestSeq());
 				this.history.record(move.record(MoveHistory.Outcome.MOVED, "finished by recovery"));
-				logger.warn("Finished the stalled move of " + entry.key() + " to " + target);
+				logger.warn("Finished the stalled move of " + move.what() + " to " + target);
 			}
 			else {
 				rollBack(move);
 				this.history.record(move.record(MoveHistory.Outcome.ROLLED_BACK, "mover stopped answering"));
-				logger.error("Rolled back the stalled move of " + entry.key() + " to " + target + "; it stays on "
-						+ source);
+				logger.error("Rolled back the stalled move of " + move.what() + " to " + target + "; "
+						+ ((keys.size() == 1) ? "it stays" : "they stay") + " on " + source);
 			}
 			return true;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not recover the move of " + entry.key() + " yet: " + ex.getMessage());
+			logger.warn("Could not recover the move of " + move.what() + " yet: " + ex.getMessage());
 			return false;
 		}
 	}

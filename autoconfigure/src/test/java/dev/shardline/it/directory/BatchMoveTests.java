@@ -134,7 +134,7 @@ class BatchMoveTests {
 	}
 
 	@Test
-	void aBatchMoverThatCrashesAtAnyStepIsRecoveredKeyByKey(MySqlTopology topology) {
+	void aBatchMoverThatCrashesAtAnyStepIsRecoveredAsABatch(MySqlTopology topology) {
 		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class,
 				KeyMoveTests.DIRECTORY)) {
 			List<KeyMover.Step> steps = List.of(KeyMover.Step.CLAIM, KeyMover.Step.COPY, KeyMover.Step.FENCE,

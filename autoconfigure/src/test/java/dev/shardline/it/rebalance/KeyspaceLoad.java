@@ -44,6 +44,8 @@ final class KeyspaceLoad implements AutoCloseable {
 
 	final AtomicLong primaryReads = new AtomicLong();
 
+	final AtomicLong refusedReads = new AtomicLong();
+
 	final AtomicLong replicaReads = new AtomicLong();
 
 	/** Errors other than a refusal of a moving key's write (none are expected). */
@@ -118,7 +120,7 @@ final class KeyspaceLoad implements AutoCloseable {
 
 	private long pick() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		if (random.nextInt(20) == 0) {
+		if (random.nextInt(50) == 0) {
 			// a new key, first written now (recorded at its first write)
 			return this.nextNewKey.getAndIncrement();
 		}
@@ -192,6 +194,10 @@ final class KeyspaceLoad implements AutoCloseable {
 								+ this.seededRows + " seeded");
 					}
 				}
+			}
+			catch (ShardMovingException ex) {
+				// A routed call that is not @ReadOnly may write: paused like a write while the key moves.
+				this.refusedReads.incrementAndGet();
 			}
 			catch (RuntimeException ex) {
 				if (slot.get() == ledger) {
