@@ -28,6 +28,7 @@ import dev.shardline.ShardlineException;
 import dev.shardline.actuate.ShardlineEndpoint;
 import dev.shardline.directory.DirectoryEntry;
 import dev.shardline.directory.DirectoryKeys;
+import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
 import dev.shardline.directory.ShardDirectory;
 import dev.shardline.it.RoutedApplication;
@@ -37,7 +38,11 @@ import dev.shardline.rebalance.PlannedKey;
 import dev.shardline.rebalance.RebalanceProgress;
 import dev.shardline.rebalance.RebalanceStore;
 import dev.shardline.rebalance.Rebalancer;
+import dev.shardline.replication.ReplicationMonitor;
 import dev.shardline.ring.HashRing;
+import dev.shardline.routing.RoutingStatistics;
+import dev.shardline.routing.ShardRouter;
+import dev.shardline.strategy.ShardingStrategy;
 import dev.shardline.test.MySqlTopology;
 import dev.shardline.test.RealTopology;
 import dev.shardline.test.TopologyNode;
@@ -98,8 +103,13 @@ class RebalanceTests {
 		return rows;
 	}
 
+	/** The endpoint as the actuator configuration builds it (its bean exists only where it is exposed). */
 	private static ShardlineEndpoint endpoint(ConfigurableApplicationContext app) {
-		return app.getBean(ShardlineEndpoint.class);
+		return app.getBeanProvider(ShardlineEndpoint.class)
+			.getIfAvailable(() -> new ShardlineEndpoint(app.getBean(ShardRouter.class), app.getBean(ShardingStrategy.class),
+					app.getBean(RoutingStatistics.class), app.getBean(ReplicationMonitor.class),
+					app.getBean(ShardDirectory.class), app.getBean(DirectorySync.class), app.getBean(KeyMover.class), null,
+					app.getBean(Rebalancer.class)));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -115,7 +125,7 @@ class RebalanceTests {
 			RebalanceStore store = app.getBean(RebalanceStore.class);
 
 			// Adding shard-2: keys whose three-shard owner is not where they are, with their rows.
-			Map<String, Object> planned = endpoint(app).nodeAction("rebalance", "plan", "add", null);
+			Map<String, Object> planned = endpoint(app).rebalancePlan("rebalance", "plan", "add");
 			assertThat(planned).containsEntry("state", "planned").containsEntry("kind", "add");
 			Set<PlannedKey> expected = new HashSet<>();
 			for (Map.Entry<Long, Set<String>> key : rows.entrySet()) {
@@ -133,14 +143,14 @@ class RebalanceTests {
 				.containsEntry("keysDone", 0L);
 
 			// One unfinished plan at a time.
-			assertThatThrownBy(() -> endpoint(app).nodeAction("rebalance", "plan", "remove", "shard-1"))
+			assertThatThrownBy(() -> endpoint(app).rebalancePlanShard("rebalance", "plan", "remove", "shard-1"))
 				.isInstanceOf(ShardlineException.class)
 				.hasMessageContaining("Another rebalance plan is unfinished (plan " + planId + ", planned)");
-			assertThat(endpoint(app).nodeAction("rebalance", "cancel", null, null)).containsEntry("state", "cancelled");
+			assertThat(endpoint(app).nodeAction("rebalance", "cancel")).containsEntry("state", "cancelled");
 
 			// Removing shard-1: its keys go to their owner in the ring of shard-0 and shard-2.
 			HashRing withoutShard1 = new HashRing(Map.of("shard-0", 1, "shard-2", 1));
-			Map<String, Object> removal = endpoint(app).nodeAction("rebalance", "plan", "remove", "shard-1");
+			Map<String, Object> removal = endpoint(app).rebalancePlanShard("rebalance", "plan", "remove", "shard-1");
 			Set<PlannedKey> expectedRemoval = new HashSet<>();
 			for (Map.Entry<Long, Set<String>> key : rows.entrySet()) {
 				if (TWO_SHARDS.shardFor(key.getKey()).equals("shard-1")) {
@@ -151,8 +161,8 @@ class RebalanceTests {
 			assertThat(expectedRemoval).extracting(PlannedKey::to).contains("shard-0", "shard-2");
 			assertThat(new HashSet<>(store.pending(((Number) removal.get("planId")).longValue())))
 				.isEqualTo(expectedRemoval);
-			assertThat(endpoint(app).nodeAction("rebalance", "cancel", null, null)).containsEntry("state", "cancelled");
-			assertThatThrownBy(() -> endpoint(app).nodeAction("rebalance", "plan", "remove", "shard-9"))
+			assertThat(endpoint(app).nodeAction("rebalance", "cancel")).containsEntry("state", "cancelled");
+			assertThatThrownBy(() -> endpoint(app).rebalancePlanShard("rebalance", "plan", "remove", "shard-9"))
 				.hasMessageContaining("shard-9");
 		}
 	}
@@ -172,13 +182,13 @@ class RebalanceTests {
 			try (writers) {
 				writers.start();
 				await().atMost(Duration.ofSeconds(20)).until(() -> writers.acknowledged.get() > 100);
-				endpoint(a).nodeAction("rebalance", "plan", "add", null);
-				assertThat(endpoint(a).nodeAction("rebalance", "start", null, null)).containsEntry("state", "running")
+				endpoint(a).rebalancePlan("rebalance", "plan", "add");
+				assertThat(endpoint(a).nodeAction("rebalance", "start")).containsEntry("state", "running")
 					.containsEntry("owner", a.getBean(Rebalancer.class).instanceId());
 				await().atMost(Duration.ofSeconds(60)).until(() -> done(b) >= 3);
 
 				// Paused from the other instance: the batch in flight finishes, then nothing moves.
-				assertThat(endpoint(b).nodeAction("rebalance", "pause", null, null)).containsEntry("state", "paused");
+				assertThat(endpoint(b).nodeAction("rebalance", "pause")).containsEntry("state", "paused");
 				ShardDirectory directory = b.getBean(ShardDirectory.class);
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> keys.stream().allMatch((k) -> directory.entry(k).orElseThrow().state() == DirectoryEntry.State.ACTIVE));
@@ -187,7 +197,7 @@ class RebalanceTests {
 				assertThat(pausedAt).isLessThan(moving);
 
 				// Resumed: its owner (whose lease still holds) goes on.
-				assertThat(endpoint(b).nodeAction("rebalance", "resume", null, null)).containsEntry("state", "running");
+				assertThat(endpoint(b).nodeAction("rebalance", "resume")).containsEntry("state", "running");
 				await().atMost(Duration.ofSeconds(60)).until(() -> done(b) >= pausedAt + 3);
 				assertThat(rebalanceSection(b)).containsEntry("owner", a.getBean(Rebalancer.class).instanceId());
 
@@ -200,7 +210,7 @@ class RebalanceTests {
 				// The other instance takes the plan over when the lease runs out and finishes it.
 				await().atMost(Duration.ofSeconds(90)).until(() -> "done".equals(rebalanceSection(b).get("state")));
 				Map<String, Object> finished = rebalanceSection(b);
-				assertThat(finished).containsEntry("owner", null)
+				assertThat(finished).containsEntry("owner", b.getBean(Rebalancer.class).instanceId())
 					.containsEntry("keysDone", moving)
 					.containsEntry("keysTotal", moving)
 					.containsEntry("keysFailed", 0L);
@@ -263,8 +273,8 @@ class RebalanceTests {
 				// Past half of max-lag (1 s) as the monitor sees it.
 				await().atMost(Duration.ofSeconds(20)).until(() -> monitored.health().lagNanos() > 1_200_000_000L
 						|| monitored.health().lagNanos() < 0);
-				assertThat(post(http, base + "/actuator/shardline/rebalance/plan", "{\"kind\":\"add\"}")).isEqualTo(200);
-				assertThat(post(http, base + "/actuator/shardline/rebalance/start", "")).isEqualTo(200);
+				assertThat(post(http, base + "/actuator/shardline/rebalance/plan/add")).isEqualTo(200);
+				assertThat(post(http, base + "/actuator/shardline/rebalance/start")).isEqualTo(200);
 				await().atMost(Duration.ofSeconds(20)).until(() -> {
 					JsonNode rebalance = get(http, base + "/actuator/shardline").path("rebalance");
 					return rebalance.path("throttledSeconds").asDouble() >= 2;
@@ -317,13 +327,13 @@ class RebalanceTests {
 			for (long key = 360_100_000; key < 360_100_030; key++) {
 				directory.pin(key, "shard-1");
 			}
-			Map<String, Object> plan = endpoint(app).nodeAction("rebalance", "plan", "add", null);
+			Map<String, Object> plan = endpoint(app).rebalancePlan("rebalance", "plan", "add");
 			List<PlannedKey> keys = app.getBean(RebalanceStore.class).pending(((Number) plan.get("planId")).longValue());
 			assertThat(keys).hasSize(30).allSatisfy((key) -> {
 				assertThat(key.from()).isEqualTo("shard-1");
 				assertThat(key.to()).isEqualTo(withoutShard1.shardFor(DirectoryKeys.parse(key.key())));
 			});
-			endpoint(app).nodeAction("rebalance", "cancel", null, null);
+			endpoint(app).nodeAction("rebalance", "cancel");
 		}
 	}
 
@@ -343,11 +353,10 @@ class RebalanceTests {
 		return JSON.readTree(response.body());
 	}
 
-	private static int post(HttpClient http, String url, String json) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
-		request = json.isEmpty() ? request.POST(HttpRequest.BodyPublishers.noBody())
-				: request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-		HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	private static int post(HttpClient http, String url) throws Exception {
+		HttpResponse<String> response = http.send(
+				HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
 		return response.statusCode();
 	}
