@@ -311,12 +311,21 @@ public class ShardlineEndpoint {
 			default -> throw new ShardlineException(
 					"Unknown rebalance action '" + action + "': use plan, start, pause, resume or cancel");
 		}
-		return rebalance();
+		return RebalanceDescriptions.describe(this.rebalancer.progress());
 	}
 
-	/** The rebalance section: the current (or last) plan's progress. */
+	/** The rebalance section: the current (or last) plan's progress, or why it cannot be read. */
 	private Map<String, Object> rebalance() {
-		return RebalanceDescriptions.describe(this.rebalancer.progress());
+		try {
+			return RebalanceDescriptions.describe(this.rebalancer.progress());
+		}
+		catch (RuntimeException ex) {
+			// The plan lives in the directory's database: while it is down the rest of the overview still answers.
+			Map<String, Object> unknown = new LinkedHashMap<>();
+			unknown.put("state", "unknown");
+			unknown.put("lastError", ex.getMessage());
+			return unknown;
+		}
 	}
 
 	private Map<String, Object> describe(Shard shard) {
