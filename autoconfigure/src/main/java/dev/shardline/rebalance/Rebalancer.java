@@ -87,6 +87,8 @@ public final class Rebalancer implements SmartLifecycle {
 
 	private volatile boolean suspended;
 
+	private volatile String lastCheckFailure;
+
 	private volatile RebalanceProgress cached;
 
 	private volatile long cachedAt;
@@ -262,6 +264,7 @@ public final class Rebalancer implements SmartLifecycle {
 		Plan plan;
 		try {
 			plan = this.store.active().orElse(null);
+			this.lastCheckFailure = null;
 			if (plan == null) {
 				return;
 			}
@@ -282,7 +285,13 @@ public final class Rebalancer implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Rebalance check failed: " + ex.getMessage());
+			String message = String.valueOf(ex.getMessage());
+			if (!message.equals(this.lastCheckFailure)) {
+				// Once per distinct failure: the directory being down is reported by the directory itself.
+				logger.warn("Rebalance check failed (retried every " + Math.max(100, this.settings.lease().toMillis() / 3)
+						+ " ms): " + message);
+				this.lastCheckFailure = message;
+			}
 			return;
 		}
 		if (plan.state() == PlanState.RUNNING) {
