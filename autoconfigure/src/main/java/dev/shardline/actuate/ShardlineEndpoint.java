@@ -317,7 +317,9 @@ public class ShardlineEndpoint {
 	/** The rebalance section: the current (or last) plan's progress, or why it cannot be read. */
 	private Map<String, Object> rebalance() {
 		try {
-			return RebalanceDescriptions.describe(this.rebalancer.progress());
+			Map<String, Object> described = RebalanceDescriptions.describe(this.rebalancer.progress());
+			described.put("batchesInFlightHere", this.rebalancer.batchesInFlight());
+			return described;
 		}
 		catch (RuntimeException ex) {
 			// The plan lives in the directory's database: while it is down the rest of the overview still answers.
