@@ -23,7 +23,6 @@ import dev.shardline.strategy.ShardingStrategy;
 import dev.shardline.topology.Shard;
 import dev.shardline.topology.ShardNode;
 import dev.shardline.topology.Topology;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -238,35 +237,20 @@ public class ShardlineEndpoint {
 	}
 
 	/**
-	 * Drains a replica (no new reads; work in flight finishes) or puts it back:
-	 * {@code POST /actuator/shardline/{node}/drain} or {@code .../undrain}; the node is named
-	 * by its pool name.
-	 * @param node the node's pool name
-	 * @param action drain or undrain
-	 * @return the node
-	 */
-	public Map<String, Object> nodeAction(String node, String action) {
-		return nodeAction(node, action, null, null);
-	}
-
-	/**
 	 * Operator actions: {@code POST /actuator/shardline/{node}/drain} or {@code .../undrain}
-	 * drains a replica (named by its pool name) or puts it back; {@code POST
-	 * /actuator/shardline/rebalance/{plan|start|pause|resume|cancel}} controls the rebalance
-	 * ({@code plan} takes {@code kind=add}, or {@code kind=remove} and {@code shard}, as JSON body
-	 * fields or query parameters). Pool names start with {@code shardline-}, so none is
-	 * {@code rebalance}.
+	 * drains a replica (named by its pool name; no new reads, work in flight finishes) or puts it
+	 * back; {@code POST /actuator/shardline/rebalance/{plan|start|pause|resume|cancel}} controls
+	 * the rebalance ({@code plan} alone plans {@code add}). Pool names start with
+	 * {@code shardline-}, so none is {@code rebalance}. No request body: operations with body
+	 * parameters only match requests with a JSON content type, which would refuse plain POSTs.
 	 * @param node the node's pool name, or {@code rebalance}
 	 * @param action the action
-	 * @param kind for {@code rebalance/plan}: add or remove
-	 * @param shard for {@code rebalance/plan} with kind remove: the shard to empty
 	 * @return the node, or the rebalance's progress
 	 */
 	@WriteOperation
-	public Map<String, Object> nodeAction(@Selector String node, @Selector String action, @Nullable String kind,
-			@Nullable String shard) {
+	public Map<String, Object> nodeAction(@Selector String node, @Selector String action) {
 		if ("rebalance".equals(node)) {
-			return rebalanceAction(action, kind, shard);
+			return rebalanceAction(action, "add", null);
 		}
 		ShardNode found = this.topology.nodes().stream().filter((n) -> n.name().equals(node)).findFirst().orElse(null);
 		if (found == null) {
@@ -280,12 +264,46 @@ public class ShardlineEndpoint {
 		return NodeDescriptions.describe(this.topology.shard(found.shard()), found);
 	}
 
+	/**
+	 * Plans a rebalance of a kind: {@code POST /actuator/shardline/rebalance/plan/add} (keys to
+	 * their owners under the current ring).
+	 * @param rebalance {@code rebalance}
+	 * @param plan {@code plan}
+	 * @param kind {@code add}
+	 * @return the rebalance's progress, or null (404) for another path
+	 */
+	@WriteOperation
+	public Map<String, Object> rebalancePlan(@Selector String rebalance, @Selector String plan, @Selector String kind) {
+		if (!"rebalance".equals(rebalance) || !"plan".equals(plan)) {
+			return null;
+		}
+		return rebalanceAction("plan", kind, null);
+	}
+
+	/**
+	 * Plans removing a shard: {@code POST /actuator/shardline/rebalance/plan/remove/{shard}} (its
+	 * keys to their owners in the ring without it).
+	 * @param rebalance {@code rebalance}
+	 * @param plan {@code plan}
+	 * @param kind {@code remove}
+	 * @param shard the shard to empty
+	 * @return the rebalance's progress, or null (404) for another path
+	 */
+	@WriteOperation
+	public Map<String, Object> rebalancePlanShard(@Selector String rebalance, @Selector String plan,
+			@Selector String kind, @Selector String shard) {
+		if (!"rebalance".equals(rebalance) || !"plan".equals(plan)) {
+			return null;
+		}
+		return rebalanceAction("plan", kind, shard);
+	}
+
 	private Map<String, Object> rebalanceAction(String action, String kind, String shard) {
 		if (this.rebalancer == null) {
 			throw new ShardlineException("Rebalancing needs the directory (shardline.directory.enabled: true)");
 		}
 		switch (action) {
-			case "plan" -> this.rebalancer.plan((kind != null) ? kind : "add", shard);
+			case "plan" -> this.rebalancer.plan(kind, shard);
 			case "start" -> this.rebalancer.startPlan();
 			case "pause" -> this.rebalancer.pausePlan();
 			case "resume" -> this.rebalancer.resumePlan();
@@ -293,12 +311,23 @@ public class ShardlineEndpoint {
 			default -> throw new ShardlineException(
 					"Unknown rebalance action '" + action + "': use plan, start, pause, resume or cancel");
 		}
-		return rebalance();
+		return RebalanceDescriptions.describe(this.rebalancer.progress());
 	}
 
-	/** The rebalance section: the current (or last) plan's progress. */
+	/** The rebalance section: the current (or last) plan's progress, or why it cannot be read. */
 	private Map<String, Object> rebalance() {
-		return RebalanceDescriptions.describe(this.rebalancer.progress());
+		try {
+			Map<String, Object> described = RebalanceDescriptions.describe(this.rebalancer.progress());
+			described.put("batchesInFlightHere", this.rebalancer.batchesInFlight());
+			return described;
+		}
+		catch (RuntimeException ex) {
+			// The plan lives in the directory's database: while it is down the rest of the overview still answers.
+			Map<String, Object> unknown = new LinkedHashMap<>();
+			unknown.put("state", "unknown");
+			unknown.put("lastError", ex.getMessage());
+			return unknown;
+		}
 	}
 
 	private Map<String, Object> describe(Shard shard) {

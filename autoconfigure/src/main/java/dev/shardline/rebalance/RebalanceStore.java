@@ -163,10 +163,12 @@ public final class RebalanceStore {
 		}
 		String owner = "";
 		if (to == PlanState.RUNNING) {
-			// Left to right: the owner changes only if the old one's lease ran out; then the lease is
-			// renewed if the asking instance is (now) the owner.
+			// The owner changes only if the old one's lease ran out; the lease is renewed when the
+			// asking instance is the owner afterwards. Written to hold whether the server assigns left
+			// to right (the default) or simultaneously (MariaDB's SIMULTANEOUS_ASSIGNMENT).
 			owner = ", owner = IF(owner IS NULL OR lease_until IS NULL OR lease_until < NOW(6), ?, owner), "
-					+ "lease_until = IF(owner = ?, NOW(6) + INTERVAL ? MICROSECOND, lease_until)";
+					+ "lease_until = IF(owner = ? OR owner IS NULL OR lease_until IS NULL OR lease_until < NOW(6), "
+					+ "NOW(6) + INTERVAL ? MICROSECOND, lease_until)";
 		}
 		String sql = "UPDATE " + this.plans + " SET state = ?, updated_at = NOW(6), active = "
 				+ (to.finished() ? "NULL" : "1") + owner + " WHERE id = ? AND state IN (" + in + ")";

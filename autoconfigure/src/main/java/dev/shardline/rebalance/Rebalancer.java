@@ -74,6 +74,8 @@ public final class Rebalancer implements SmartLifecycle {
 
 	private final AtomicLong throttleWaits = new AtomicLong();
 
+	private final AtomicInteger inFlight = new AtomicInteger();
+
 	/** Workers waiting for the throttle, and since when one has been (wall-clock throttled time). */
 	private int waiting;
 
@@ -86,6 +88,8 @@ public final class Rebalancer implements SmartLifecycle {
 	private volatile Execution execution;
 
 	private volatile boolean suspended;
+
+	private volatile String lastCheckFailure;
 
 	private volatile RebalanceProgress cached;
 
@@ -246,6 +250,11 @@ public final class Rebalancer implements SmartLifecycle {
 		return this.throttledNanos.get() + currentWaitNanos(System.nanoTime());
 	}
 
+	/** Batches this instance is moving right now (0 once a pause or cancel has taken effect here). */
+	public int batchesInFlight() {
+		return this.inFlight.get();
+	}
+
 	/** This instance's id (a plan's owner). */
 	public String instanceId() {
 		return this.instanceId;
@@ -262,6 +271,7 @@ public final class Rebalancer implements SmartLifecycle {
 		Plan plan;
 		try {
 			plan = this.store.active().orElse(null);
+			this.lastCheckFailure = null;
 			if (plan == null) {
 				return;
 			}
@@ -282,7 +292,13 @@ public final class Rebalancer implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Rebalance check failed: " + ex.getMessage());
+			String message = String.valueOf(ex.getMessage());
+			if (!message.equals(this.lastCheckFailure)) {
+				// Once per distinct failure: the directory being down is reported by the directory itself.
+				logger.warn("Rebalance check failed (retried every " + Math.max(100, this.settings.lease().toMillis() / 3)
+						+ " ms): " + message);
+				this.lastCheckFailure = message;
+			}
 			return;
 		}
 		if (plan.state() == PlanState.RUNNING) {
@@ -353,6 +369,16 @@ public final class Rebalancer implements SmartLifecycle {
 
 	/** Runs one batch; returns how many keys changed state (done, re-homed or failed). */
 	private int runBatch(long planId, Batches.Pair pair, List<PlannedKey> batch) {
+		this.inFlight.incrementAndGet();
+		try {
+			return moveBatch(planId, pair, batch);
+		}
+		finally {
+			this.inFlight.decrementAndGet();
+		}
+	}
+
+	private int moveBatch(long planId, Batches.Pair pair, List<PlannedKey> batch) {
 		List<String> texts = batch.stream().map(PlannedKey::key).toList();
 		Map<String, DirectoryEntry> entries = this.store.entries(texts);
 		List<String> done = new ArrayList<>();

@@ -156,6 +156,28 @@ class ShardlineConfigurationTests {
 	}
 
 	@Test
+	void rebalanceSizesFractionLeaseAndDrainingShards() {
+		ApplicationContextRunner directory = this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.directory.enabled=true");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.workers=0"), "shardline.rebalance.workers",
+				"at least 1");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.batch-rows=-5"), "shardline.rebalance.batch-rows",
+				"at least 1");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.batch-keys=0"), "shardline.rebalance.batch-keys",
+				"at least 1");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.lag-throttle-fraction=0"),
+				"shardline.rebalance.lag-throttle-fraction", "above 0 and at most 1");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.lag-throttle-fraction=1.5"),
+				"shardline.rebalance.lag-throttle-fraction", "above 0 and at most 1");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.lease=0s"), "shardline.rebalance.lease",
+				"must be positive");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.draining=shard-7"),
+				"shardline.rebalance.draining", "'shard-7', which is not configured");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.draining=shard-0,shard-1"),
+				"shardline.rebalance.draining", "drains every shard");
+	}
+
+	@Test
 	void unknownOrMalformedHikariSettings() {
 		assertFailure(this.runner.withPropertyValues(twoShards())
 			.withPropertyValues("shardline.shards.shard-0.primary.hikari.maximum-pool-sise=5"),
