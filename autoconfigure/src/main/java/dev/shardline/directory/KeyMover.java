@@ -225,7 +225,7 @@ public final class KeyMover {
 					+ ex.getMessage());
 			throw ex;
 		}
-		this.listener.before(Step.MARK, move.text);
+		this.listener.before(Step.MARK, move.text, move.texts);
 		// Every key of the move gets one new version, above each one's old version: the move's epoch.
 		long epoch = versions.stream().mapToLong(Long::longValue).max().orElse(0) + 1;
 		if (this.directory.markAll(move.texts, versions, epoch, move.source, move.target) <= 0) {
@@ -748,7 +748,7 @@ public final class KeyMover {
 
 	/** Tells the listener a step begins and notes when (for the step timings in the log). */
 	private void step(Move move, Step step) {
-		this.listener.before(step, move.text);
+		this.listener.before(step, move.text, move.texts);
 		move.stepStarted[step.ordinal()] = System.nanoTime();
 	}
 
@@ -894,9 +894,20 @@ public final class KeyMover {
 		/**
 		 * A step is about to run.
 		 * @param step the step
-		 * @param key the key's stored text
+		 * @param key the key's stored text (a batch's: a summary of its keys)
 		 */
 		void before(Step step, String key);
+
+		/**
+		 * A step is about to run, with every key it acts on (one, or a batch's); by default
+		 * {@link #before(Step, String)}.
+		 * @param step the step
+		 * @param key the key's stored text (a batch's: a summary of its keys)
+		 * @param keys the stored texts of every key of the move
+		 */
+		default void before(Step step, String key, List<String> keys) {
+			before(step, key);
+		}
 
 	}
 

@@ -379,11 +379,17 @@ class RebalanceTests {
 
 			@Override
 			public void before(KeyMover.Step step, String key) {
+				before(step, key, List.of(key));
+			}
+
+			@Override
+			public void before(KeyMover.Step step, String key, List<String> keys) {
 				if (this.crash) {
 					throw new SimulatedCrash(step);
 				}
 				if (step == KeyMover.Step.FLIP) {
-					FLIPS.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+					// a batch flips all its keys at once: count each
+					keys.forEach((each) -> FLIPS.computeIfAbsent(each, (k) -> new AtomicInteger()).incrementAndGet());
 				}
 			}
 
