@@ -34,7 +34,7 @@ public final class HashRing {
     * weights and shards {@code shard-0..shard-(N-1)}, every N in 2..64 has its busiest shard within 5% of
     * the mean and adding a shard moves at most 1.1/(N+1) of the hash space (see HashRingBalanceTest).
     * 3000 fails both bounds; 4000 leaves busiest/mean at most 1.047 and moved at most 1.042/(N+1).
-    * Costs about 3.9 bytes per point at 1,024 shards, measured (4.1M points in 15.2 MB; see the class comment).
+    * Costs about 4 bytes per point at 1,024 shards, measured (4.1M points in 15.6 MB; see the class comment).
     */
    public static final int DEFAULT_VIRTUAL_NODES = 4000;
 
@@ -45,9 +45,9 @@ public final class HashRing {
    static final int MAX_SHARDS = 1 << 16;
 
    /**
-    * Bits of each packed point kept below the bucket's bits. A hash shares bucket and fragment with at most
-    * a sixteenth of a point on average (1/16 at 1,024 shards); only then is a point recomputed (one short
-    * hash, about 10 ns).
+    * Bits of each packed point kept below the bucket's bits. A hash shares bucket and fragment with a sixteenth
+    * of a point or less on average up to 2^22 points (1,024 shards at the defaults), a quarter at most above;
+    * only then is a point recomputed (one short hash, about 10 ns).
     */
    static final int FRAGMENT_BITS = 8;
 
