@@ -19,11 +19,13 @@ import java.util.Map;
  * then {@code i}) and a hash belongs to the first point at or after it, wrapping round to the first point.
  * Look-ups take no locks and allocate nothing. The exact definition is in {@code tools/ring/HASH.md}.
  *
- * <p>Storage: the points are not kept. Each point, in ring order, is one packed entry: a few of its
- * bits right below the look-up bucket's top bits, and its id ({@code (shard, i)}, the shard as its
- * position in name order), from which its owner is read and, when those bits cannot decide, the exact
- * point is recomputed with one label hash. 28 bits per point at 1,024 shards instead of 80 (a long and
- * a char), plus the bucket index.
+ * <p>Storage: up to {@link #PLAIN_LIMIT} points, each point is kept as a long with its owner's index.
+ * Larger rings do not keep the points. Each point, in ring order, has a one-byte fragment (the 8 bits
+ * right below its look-up bucket's top bits) and a packed id ({@code (shard, i)}, the shard as its position
+ * in name order; 22 bits at 1,024 shards), from which its owner is read and, when the fragment cannot
+ * decide, the exact point is recomputed with one label hash. 30 bits per point at 1,024 shards instead of
+ * 80 (a long and a char), plus a two-level bucket index of 2^18 buckets in 384 KB (an int per 8 buckets,
+ * a byte per bucket).
  */
 public final class HashRing {
 
@@ -32,7 +34,7 @@ public final class HashRing {
     * weights and shards {@code shard-0..shard-(N-1)}, every N in 2..64 has its busiest shard within 5% of
     * the mean and adding a shard moves at most 1.1/(N+1) of the hash space (see HashRingBalanceTest).
     * 3000 fails both bounds; 4000 leaves busiest/mean at most 1.047 and moved at most 1.042/(N+1).
-    * Costs about 3.9 bytes per point at 1,024 shards, measured (4.1M points in 15.2 MB; see the class comment).
+    * Costs about 4 bytes per point at 1,024 shards, measured (4.1M points in 15.6 MB; see the class comment).
     */
    public static final int DEFAULT_VIRTUAL_NODES = 4000;
 
@@ -43,14 +45,14 @@ public final class HashRing {
    static final int MAX_SHARDS = 1 << 16;
 
    /**
-    * Bits of each point kept below the bucket's bits. A hash shares bucket and fragment with about an eighth
-    * of a point on average up to 256 shards, half a point at 1,024; only then is a point recomputed (one
-    * short hash, about 10 ns).
+    * Bits of each packed point kept below the bucket's bits. A hash shares bucket and fragment with a sixteenth
+    * of a point or less on average up to 2^22 points (1,024 shards at the defaults), a quarter at most above;
+    * only then is a point recomputed (one short hash, about 10 ns).
     */
-   static final int FRAGMENT_BITS = 6;
+   static final int FRAGMENT_BITS = 8;
 
-   /** Upper bound on the bucket index: 2^17 ints (512 KB). */
-   static final int MAX_BUCKET_BITS = 17;
+   /** Upper bound on the packed ring's buckets: 2^18 (an int per 8 buckets and a byte per bucket, 384 KB). */
+   static final int MAX_BUCKET_BITS = 18;
 
    /**
     * Up to this many points (256 shards at the default weight and virtual nodes) the ring keeps each point
@@ -59,7 +61,7 @@ public final class HashRing {
     */
    static final int PLAIN_LIMIT = 256 * DEFAULT_VIRTUAL_NODES;
 
-   // entries are read as one unaligned little-endian long from the packed byte array
+   // ids are read as one unaligned little-endian long from the packed byte array
    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
    private final String[] names;
@@ -80,14 +82,20 @@ public final class HashRing {
    private final int[] plainOwners;
 
    // ---- the ring, packed (above PLAIN_LIMIT points; else null) ----
-   // entry j (ring order) at bit j * entryBits: fragment << genBits | id
-   private final byte[] entries;
-   private final int entryBits;
-   private final long entryMask;
+   // point j (ring order): its fragment, fragments[j], and its id at bit j * genBits of ids
+   private final byte[] fragments;
+   private final byte[] ids;
    private final int genBits;
    private final long genMask;
    private final int fragmentShift;
-   // buckets[b] = first j whose point's top bits are >= b; buckets[2^bits] = n. Turns the search into a short scan.
+   // the first j of bucket b is groupStarts[b >>> groupBits] + (offsets[b] & 0xFF); bucket 2^bits starts at n.
+   // Two small arrays (384 KB at 1,024 shards) that stay in the L2 cache, where an int per bucket would not.
+   private final int[] groupStarts;
+   private final byte[] offsets;
+   private final int groupBits;
+
+   // ---- both layouts ----
+   // plain: buckets[b] = first j whose point's top bits are >= b; buckets[2^bits] = n (null when packed)
    private final int[] buckets;
    private final int shift;
    private final int firstOwner;
@@ -117,6 +125,11 @@ public final class HashRing {
 
    /** As above, keeping points plain up to {@code plainLimit} (tests compare both layouts on one ring). */
    HashRing(Map<String, Integer> weights, int virtualNodesPerWeight, int plainLimit) {
+      this(weights, virtualNodesPerWeight, plainLimit, 3);
+   }
+
+   /** As above, with packed index groups of at most 2^maxGroupBits buckets (tests force the smaller groups). */
+   HashRing(Map<String, Integer> weights, int virtualNodesPerWeight, int plainLimit, int maxGroupBits) {
       if (weights == null || weights.isEmpty()) {
          throw new IllegalArgumentException("A hash ring needs at least one shard");
       }
@@ -190,50 +203,89 @@ public final class HashRing {
       }
       sharesByName = Collections.unmodifiableMap(byNameShares);
 
-      // About 8 points per bucket, but at most 2^17 buckets: at 1,024 shards (4M points, 32 per bucket) the
-      // index stays under one 1 MB G1 region, where 2^18 ints would take two; look-ups start where the
-      // fragment says the hash falls within its bucket.
-      // A plain ring affords about two points per bucket (at most 2 MB of index), a shorter scan.
-      final int bits = (n <= plainLimit) ? Math.max(1, Math.min(pointBits - 1, 19))
-            : Math.max(1, Math.min(pointBits - 3, MAX_BUCKET_BITS));
-      shift = 64 - bits;
-      fragmentShift = shift - FRAGMENT_BITS;
-      buckets = new int[(1 << bits) + 1];
-      int j = 0;
-      for (int b = 0; b < 1 << bits; b++) {
-         while (j < n && (points[j] >>> shift) < b) {
-            j++;
-         }
-         buckets[b] = j;
-      }
-      buckets[1 << bits] = n;
-
-      entryBits = genBits + FRAGMENT_BITS;
       genMask = (1L << genBits) - 1;
-      entryMask = (1L << entryBits) - 1;
       firstOwner = ownerOfGen(gens[0]);
       if (n <= plainLimit) {
+         // about two points per bucket (at most 2^19 buckets, 2 MB of index): a scan of a long or two
+         final int bits = Math.max(1, Math.min(pointBits - 1, 19));
+         shift = 64 - bits;
+         fragmentShift = shift - FRAGMENT_BITS;
+         buckets = new int[(1 << bits) + 1];
+         int j = 0;
+         for (int b = 0; b < 1 << bits; b++) {
+            while (j < n && (points[j] >>> shift) < b) {
+               j++;
+            }
+            buckets[b] = j;
+         }
+         buckets[1 << bits] = n;
          plainPoints = points;
          plainOwners = new int[n];
          for (int k = 0; k < n; k++) {
             plainOwners[k] = ownerOfGen(gens[k]);
          }
-         entries = null;
+         fragments = null;
+         ids = null;
+         groupStarts = null;
+         offsets = null;
+         groupBits = 0;
          return;
       }
       plainPoints = null;
       plainOwners = null;
-      if (entryBits > 57) {
+      buckets = null;
+      if (genBits > 57) {
          throw new IllegalArgumentException("Shard weights too uneven for the ring's packed layout");
       }
-      entries = new byte[(int) (((long) n * entryBits + 7) >>> 3) + Long.BYTES];
-      final long fragmentMask = (1L << FRAGMENT_BITS) - 1;
-      for (int k = 0; k < n; k++) {
-         final long entry = ((points[k] >>> fragmentShift) & fragmentMask) << genBits | gens[k];
-         final long bit = (long) k * entryBits;
-         final int at = (int) (bit >>> 3);
-         LONG_LE.set(entries, at, (long) LONG_LE.get(entries, at) | entry << (bit & 7));
+      // 8 to 16 points per bucket, at most 2^18 buckets (15.6 points each at 1,024 shards): a bucket's
+      // fragments and ids each span one or two cache lines, and with the fragment a hash is resolved to
+      // 1/2^26 of the ring (a point is recomputed for about one look-up in sixteen at 1,024 shards).
+      final int bits = Math.max(1, Math.min(pointBits - 4, MAX_BUCKET_BITS));
+      shift = 64 - bits;
+      fragmentShift = shift - FRAGMENT_BITS;
+      final int bucketCount = 1 << bits;
+      final int[] starts = new int[bucketCount + 1];
+      for (int b = 0, j = 0; b < bucketCount; b++) {
+         starts[b] = j;
+         while (j < n && (points[j] >>> shift) == b) {
+            j++;
+         }
       }
+      starts[bucketCount] = n;
+      // groups of 8 buckets (about 125 points at 1,024 shards, so an offset fits a byte by a wide margin);
+      // smaller groups, down to one bucket (offset 0), if some group's offsets would not fit
+      int gb = Math.min(maxGroupBits, bits);
+      while (gb > 0 && !offsetsFit(starts, bucketCount, gb)) {
+         gb--;
+      }
+      groupBits = gb;
+      groupStarts = new int[(bucketCount >>> gb) + 1];
+      offsets = new byte[bucketCount + 1];
+      for (int b = 0; b < bucketCount; b++) {
+         if ((b & ((1 << gb) - 1)) == 0) {
+            groupStarts[b >>> gb] = starts[b];
+         }
+         offsets[b] = (byte) (starts[b] - starts[b & -(1 << gb)]);
+      }
+      groupStarts[bucketCount >>> gb] = n;
+      fragments = new byte[n];
+      ids = new byte[(int) (((long) n * genBits + 7) >>> 3) + Long.BYTES];
+      for (int k = 0; k < n; k++) {
+         fragments[k] = (byte) (points[k] >>> fragmentShift);
+         final long bit = (long) k * genBits;
+         final int at = (int) (bit >>> 3);
+         LONG_LE.set(ids, at, (long) LONG_LE.get(ids, at) | (long) gens[k] << (bit & 7));
+      }
+   }
+
+   /** Whether every bucket's start fits a byte above its group's start, with groups of 2^groupBits buckets. */
+   private static boolean offsetsFit(int[] starts, int bucketCount, int groupBits) {
+      for (int b = 0; b < bucketCount; b++) {
+         if (starts[b] - starts[b & -(1 << groupBits)] > 0xFF) {
+            return false;
+         }
+      }
+      return true;
    }
 
    /** The shard that owns {@code key}; see {@link ShardKeys} for the supported key types. Allocation-free for the common ones. */
@@ -249,40 +301,49 @@ public final class HashRing {
    /** Index into {@link #shardNames()} of the shard that owns the given key hash. Allocation-free. */
    public int indexForHash(long hash) {
       final int bucket = (int) (hash >>> shift);
-      final int start = buckets[bucket];
-      final int end = buckets[bucket + 1];
       final long[] plain = plainPoints;
       if (plain != null) {
          // every point of a later bucket is >= hash: the first point >= hash is in this bucket, or it is the next one
-         int j = start;
+         int j = buckets[bucket];
+         final int end = buckets[bucket + 1];
          while (j < end && Long.compareUnsigned(plain[j], hash) < 0) {
             j++;
          }
          return (j == pointCount) ? firstOwner : plainOwners[j];
       }
+      final int start = groupStarts[bucket >>> groupBits] + (offsets[bucket] & 0xFF);
+      final int end = groupStarts[(bucket + 1) >>> groupBits] + (offsets[bucket + 1] & 0xFF);
       final int fragment = (int) (hash >>> fragmentShift) & ((1 << FRAGMENT_BITS) - 1);
-      // entries of a bucket ascend, and so do their fragments; every point of a later bucket is >= hash.
-      // Points are uniform, so start where the fragment puts the hash, step back past entries whose
-      // fragment is not below it, then scan forward.
-      int j = start + (int) (((long) (end - start) * fragment) >>> FRAGMENT_BITS);
-      while (j > start && (int) (entryAt(j - 1) >>> genBits) >= fragment) {
-         j--;
+      final byte[] fragments = this.fragments;
+      // The bucket's ids lie between those of its first point and of the point after it (about 44 bytes at
+      // 1,024 shards, so nearly always in those two points' cache lines): reading both now loads them while
+      // the fragments load, rather than after the fragments have been searched (a second cache miss in a
+      // row). The point after the bucket is also the answer when the hash is past the bucket's last point.
+      final int firstId = genAt(start);
+      final int nextId = genAt((end == pointCount) ? 0 : end);
+      // The bucket's fragments ascend: the first point whose fragment is not below the hash's is the bucket's
+      // start plus the number of points below, counted without a branch per point (no address depends on
+      // a fragment, so the bucket's one or two cache lines of fragments load in parallel).
+      int below = 0;
+      for (int k = start; k < end; k++) {
+         below += ((fragments[k] & 0xFF) - fragment) >>> 31;
       }
-      for (; j < end; j++) {
-         final long entry = entryAt(j);
-         final int pointFragment = (int) (entry >>> genBits);
-         if (pointFragment > fragment) {
-            return ownerOfGen((int) (entry & genMask));
-         }
-         if (pointFragment == fragment) {
-            // the stored bits cannot decide: compare with the exact point, recomputed
-            final int g = (int) (entry & genMask);
-            if (Long.compareUnsigned(pointOfGen(g), hash) >= 0) {
-               return ownerOfGen(g);
-            }
+      final int j = start + below;
+      if (j < end && (fragments[j] & 0xFF) == fragment) {
+         return ownerOnTie(hash, j, end, fragment);
+      }
+      return ownerOfGen((j == end) ? nextId : (j == start) ? firstId : genAt(j));
+   }
+
+   /** The owner when point j's fragment equals the hash's: recompute points until one is >= hash. */
+   private int ownerOnTie(long hash, int j, int end, int fragment) {
+      for (; j < end && (fragments[j] & 0xFF) == fragment; j++) {
+         final int g = genAt(j);
+         if (Long.compareUnsigned(pointOfGen(g), hash) >= 0) {
+            return ownerOfGen(g);
          }
       }
-      return (j == pointCount) ? firstOwner : ownerOfGen((int) (entryAt(j) & genMask));
+      return ownerOfGen(genAt((j == pointCount) ? 0 : j));
    }
 
    /** Shard names in the order of the map the ring was built from. */
@@ -329,6 +390,7 @@ public final class HashRing {
       if (plainPoints != null) {
          return plainPoints[j];
       }
+      checkPoint(j);
       return pointOfGen(genAt(j));
    }
 
@@ -337,7 +399,14 @@ public final class HashRing {
       if (plainOwners != null) {
          return plainOwners[j];
       }
+      checkPoint(j);
       return ownerOfGen(genAt(j));
+   }
+
+   private void checkPoint(int j) {
+      if (j < 0 || j >= pointCount) {
+         throw new IndexOutOfBoundsException("point " + j + " of " + pointCount);
+      }
    }
 
    /** Whether the points are kept plain (see {@link #PLAIN_LIMIT}). */
@@ -351,27 +420,26 @@ public final class HashRing {
       for (byte[] prefix : prefixes) {
          prefixBytes += prefix.length;
       }
-      long ring = (plainPoints != null) ? 12L * plainPoints.length : entries.length;
-      return ring + 4L * buckets.length + 4L * genToName.length + prefixBytes;
+      final long ring = (plainPoints != null) ? 12L * plainPoints.length + 4L * buckets.length
+            : fragments.length + ids.length + 4L * groupStarts.length + offsets.length;
+      return ring + 4L * genToName.length + prefixBytes;
+   }
+
+   /** Buckets per group of the packed index, as a power of two. */
+   int groupBits() {
+      return groupBits;
    }
 
    int bucketCount() {
-      return buckets.length - 1;
+      return (buckets != null) ? buckets.length - 1 : offsets.length - 1;
    }
 
    // ---- decoding ----
 
-   private long entryAt(int j) {
-      // j * entryBits < 2^24 * 57 fits an int
-      final int bit = j * entryBits;
-      return ((long) LONG_LE.get(entries, bit >>> 3) >>> (bit & 7)) & entryMask;
-   }
-
    private int genAt(int j) {
-      if (j < 0 || j >= pointCount) {
-         throw new IndexOutOfBoundsException("point " + j + " of " + pointCount);
-      }
-      return (int) (entryAt(j) & genMask);
+      // j * genBits < 2^24 * 57 fits an int
+      final int bit = j * genBits;
+      return (int) (((long) LONG_LE.get(ids, bit >>> 3) >>> (bit & 7)) & genMask);
    }
 
    private int ownerOfGen(int id) {

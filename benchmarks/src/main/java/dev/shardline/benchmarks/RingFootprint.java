@@ -67,6 +67,9 @@ public final class RingFootprint {
 			}
 			field.setAccessible(true);
 			Object array = field.get(ring);
+			if (array == null) {
+				continue; // the other layout's arrays
+			}
 			Class<?> type = field.getType().getComponentType();
 			if (type.isArray()) {
 				// byte[][]: the per-shard label prefixes
