@@ -189,7 +189,8 @@ class RebalanceTests {
 
 				// Paused from the other instance: the batch in flight finishes, then nothing moves.
 				assertThat(endpoint(b).nodeAction("rebalance", "pause")).containsEntry("state", "paused");
-				await().atMost(Duration.ofSeconds(30)).until(() -> a.getBean(Rebalancer.class).batchesInFlight() == 0);
+				await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(30))
+					.until(() -> a.getBean(Rebalancer.class).batchesInFlight() == 0);
 				long pausedAt = done(b);
 				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> done(b) == pausedAt);
 				assertThat(pausedAt).isLessThan(moving);
