@@ -64,6 +64,9 @@ public final class KeyMover {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+	/** Stalled keys of one batch recovered together, at most. */
+	private static final int RECOVERY_CHUNK = 500;
+
 	/** Debris rows for a fence still to reopen carry this prefix before the shard's name. */
 	private static final String FENCE_PREFIX = "fence:";
 
@@ -129,35 +132,109 @@ public final class KeyMover {
 		String text = DirectoryKeys.text(key);
 		Optional<DirectoryEntry> existing = this.directory.readText(text);
 		if (existing.isPresent() && existing.get().state() != DirectoryEntry.State.ACTIVE) {
-			throw new ShardlineException("Key '" + key + "' is already being moved (" + existing.get().state() + " to "
-					+ existing.get().otherShard() + "); a stalled move is finished or rolled back by any instance within "
-					+ this.settings.staleAfter().toSeconds() + " s");
+			throw alreadyMoving(key, existing.get());
 		}
 		String source = existing.map(DirectoryEntry::shard).orElseGet(() -> this.router.shardFor(key, "move").name());
 		if (source.equals(target.name())) {
 			return new MoveReport(text, source, source, Map.of(), 0, Duration.ZERO, Duration.ZERO);
 		}
-		Move move = new Move(key, text, source, target.name());
+		Move move = new Move(List.of(key), List.of(text), source, target.name());
+		run(move, List.of(existing.map(DirectoryEntry::version).orElse(0L)));
+		return move.report();
+	}
+
+	/**
+	 * Moves a batch of keys that all live on one shard to another in one round: one copy, one
+	 * fence (every key's writes are refused together, for the short final phase only), one
+	 * catch-up and verification, one flip. The batch succeeds or rolls back as a whole. Keys
+	 * already on the target are left alone (reported as skipped).
+	 * @param keys the keys (distinct; each ACTIVE in the directory on the same shard, or placed
+	 * there by the strategy)
+	 * @param targetShard the shard to own them afterwards
+	 * @return what was moved
+	 * @throws IllegalArgumentException when the keys are empty, repeated or on different shards
+	 * @throws dev.shardline.move.MoveRefusedException when a table cannot be moved safely (nothing
+	 * was changed)
+	 * @throws MoveFailedException when the move failed and was rolled back (or will be, see message)
+	 * @throws ShardlineException when a key is being moved already or changed while the batch
+	 * started (nothing was changed)
+	 */
+	public BatchReport moveBatch(List<?> keys, String targetShard) {
+		Shard target = this.router.shardNamed(targetShard);
+		if (keys.isEmpty()) {
+			throw new IllegalArgumentException("A batch move needs at least one key");
+		}
+		List<String> texts = new ArrayList<>(keys.size());
+		for (Object key : keys) {
+			texts.add(DirectoryKeys.text(key));
+		}
+		if (new java.util.HashSet<>(texts).size() != texts.size()) {
+			throw new IllegalArgumentException("A batch move's keys must be distinct");
+		}
+		Map<String, DirectoryEntry> entries = this.directory.readTexts(texts);
+		List<Object> moving = new ArrayList<>();
+		List<String> movingTexts = new ArrayList<>();
+		List<Long> versions = new ArrayList<>();
+		List<String> skipped = new ArrayList<>();
+		String source = null;
+		for (int i = 0; i < keys.size(); i++) {
+			Object key = keys.get(i);
+			DirectoryEntry entry = entries.get(texts.get(i));
+			if (entry != null && entry.state() != DirectoryEntry.State.ACTIVE) {
+				throw alreadyMoving(key, entry);
+			}
+			String owner = (entry != null) ? entry.shard() : this.router.shardFor(key, "move").name();
+			if (owner.equals(target.name())) {
+				skipped.add(texts.get(i));
+				continue;
+			}
+			if (source != null && !source.equals(owner)) {
+				throw new IllegalArgumentException("A batch move's keys must all live on one shard: key '" + key
+						+ "' is on " + owner + ", an earlier one on " + source);
+			}
+			source = owner;
+			moving.add(key);
+			movingTexts.add(texts.get(i));
+			versions.add((entry != null) ? entry.version() : 0L);
+		}
+		if (moving.isEmpty()) {
+			return new BatchReport(List.of(), skipped, target.name(), target.name(), Map.of(), 0, Duration.ZERO,
+					Duration.ZERO);
+		}
+		Move move = new Move(moving, movingTexts, source, target.name());
+		run(move, versions);
+		MoveReport report = move.report();
+		return new BatchReport(List.copyOf(movingTexts), List.copyOf(skipped), source, target.name(),
+				report.copiedRows(), report.rows(), report.writePause(), report.duration());
+	}
+
+	private ShardlineException alreadyMoving(Object key, DirectoryEntry entry) {
+		return new ShardlineException("Key '" + key + "' is already being moved (" + entry.state() + " to "
+				+ entry.otherShard() + "); a stalled move is finished or rolled back by any instance within "
+				+ this.settings.staleAfter().toSeconds() + " s");
+	}
+
+	/** Preflight, mark, claim, copy, fence, flip and clean up one move (of one key or a batch). */
+	private void run(Move move, List<Long> versions) {
 		try {
 			preflight(move);
 		}
 		catch (RuntimeException ex) {
 			this.history.record(move.record(MoveHistory.Outcome.FAILED, ex.getMessage()));
-			logger.error("Move of key " + text + " from " + source + " to " + target.name() + " refused: "
+			logger.error("Move of " + move.what() + " from " + move.source + " to " + move.target + " refused: "
 					+ ex.getMessage());
 			throw ex;
 		}
-		this.listener.before(Step.MARK, text);
-		boolean marked = existing.isPresent()
-				? this.directory.compareAndSet(text, existing.get().version(), source, DirectoryEntry.State.COPYING,
-						target.name()) > 0
-				: this.directory.insertIfAbsent(text, source, DirectoryEntry.State.COPYING, target.name()) > 0;
-		if (!marked) {
-			throw new ShardlineException("Key '" + key + "' changed while its move started; try again");
+		this.listener.before(Step.MARK, move.text);
+		// Every key of the move gets one new version, above each one's old version: the move's epoch.
+		long epoch = versions.stream().mapToLong(Long::longValue).max().orElse(0) + 1;
+		if (this.directory.markAll(move.texts, versions, epoch, move.source, move.target) <= 0) {
+			throw new ShardlineException(move.what().substring(0, 1).toUpperCase() + move.what().substring(1)
+					+ " changed while its move started; try again");
 		}
-		move.version = existing.map((entry) -> entry.version() + 1).orElse(1L);
-		move.epoch = move.version;
-		this.directory.invalidate(key);
+		move.version = epoch;
+		move.epoch = epoch;
+		move.invalidate(this.directory);
 		try {
 			step(move, Step.CLAIM);
 			// Stamp this epoch on both fence rows; a row already carrying a newer epoch means this
@@ -175,51 +252,19 @@ public final class KeyMover {
 		catch (RuntimeException ex) {
 			if (move.flipped) {
 				// The key is on the target and writable; only clean-up is left, which recovery finishes.
-				logger.warn("Key " + text + " moved to " + move.target + ", but its clean-up did not finish ("
-						+ ex.getMessage() + "); any instance finishes it within " + this.settings.staleAfter().toSeconds()
-						+ " s");
-				MoveReport report = move.report();
+				logger.warn(move.what().substring(0, 1).toUpperCase() + move.what().substring(1) + " moved to "
+						+ move.target + ", but the clean-up did not finish (" + ex.getMessage()
+						+ "); any instance finishes it within " + this.settings.staleAfter().toSeconds() + " s");
 				this.history.record(move.record(MoveHistory.Outcome.MOVED, "clean-up pending: " + ex.getMessage()));
-				return report;
+				return;
 			}
 			throw rollBack(move, ex);
 		}
 		MoveReport report = move.report();
 		this.history.record(move.record(MoveHistory.Outcome.MOVED, null));
-		logger.info("Moved key " + text + " from " + source + " to " + target.name() + ": " + move.copied + " rows, "
-				+ "writes paused " + report.writePause().toMillis() + " ms, in " + report.duration().toMillis() + " ms ("
-				+ move.timings() + ")");
-		return report;
-	}
-
-	/**
-	 * Moves keys that all live on one shard (directory entry ACTIVE there, or ring-placed) to
-	 * targetShard in one copy/fence/flip round. Keys already on targetShard are not moved.
-	 * <p>Temporary form: one {@link #move} per key, reports summed (the batched mover replaces it).
-	 * @param keys the keys
-	 * @param targetShard the shard to own them afterwards
-	 * @return what was moved
-	 * @throws dev.shardline.move.MoveRefusedException when a table cannot be moved safely (nothing changed)
-	 * @throws MoveFailedException when the move failed and was rolled back
-	 */
-	public BatchReport moveBatch(List<?> keys, String targetShard) {
-		long started = System.nanoTime();
-		List<String> moved = new ArrayList<>();
-		String from = null;
-		long rows = 0;
-		Duration pause = Duration.ZERO;
-		for (Object key : keys) {
-			MoveReport report = move(key, targetShard);
-			if (report.from().equals(report.to())) {
-				continue;
-			}
-			moved.add(report.key());
-			from = report.from();
-			rows += report.rows();
-			pause = pause.plus(report.writePause());
-		}
-		return new BatchReport(List.copyOf(moved), from, targetShard, rows, pause,
-				Duration.ofNanos(System.nanoTime() - started));
+		logger.info("Moved " + move.what() + " from " + move.source + " to " + move.target + ": " + move.copied
+				+ " rows, writes paused " + report.writePause().toMillis() + " ms, in " + report.duration().toMillis()
+				+ " ms (" + move.timings() + ")");
 	}
 
 	private void preflight(Move move) {
@@ -297,11 +342,11 @@ public final class KeyMover {
 		}
 		// From here every statement of the mover is bounded by the fenced phase's deadline.
 		move.deadline = deadline;
-		this.directory.invalidate(move.key);
+		move.invalidate(this.directory);
 		List<String> silent = this.sync.awaitAcknowledged(seq, deadline);
 		move.acknowledgedAt = System.nanoTime();
 		if (!silent.isEmpty()) {
-			throw new ShardlineException("Instances " + silent + " did not acknowledge the fence of key " + move.text
+			throw new ShardlineException("Instances " + silent + " did not acknowledge the fence of " + move.what()
 					+ " within move-timeout (" + this.settings.moveTimeout().toMillis() + " ms)");
 		}
 		onPrimary(move, move.source, (connection) -> {
@@ -345,7 +390,7 @@ public final class KeyMover {
 		move.flipped = true;
 		move.deadline = 0;
 		move.pauseEnd = System.nanoTime();
-		this.directory.invalidate(move.key);
+		move.invalidate(this.directory);
 		finish(move, flipSeq);
 	}
 
@@ -355,7 +400,7 @@ public final class KeyMover {
 		long deadline = System.nanoTime() + this.sync.lease().plus(this.settings.moveTimeout()).toNanos();
 		List<String> slow = this.sync.awaitAcknowledged(flipSeq, deadline);
 		if (!slow.isEmpty()) {
-			logger.warn("Instances " + slow + " have not acknowledged the move of " + move.text + " to " + move.target
+			logger.warn("Instances " + slow + " have not acknowledged the move of " + move.what() + " to " + move.target
 					+ "; they cannot write the old owner (fenced), and may read it until they follow the change log");
 		}
 		boolean replicasHaveCopy = awaitReplicas(move.target);
@@ -373,14 +418,14 @@ public final class KeyMover {
 			}
 		}));
 		if (!replicasHaveCopy) {
-			throw new ShardlineException("The replicas of " + move.target + " have not applied the copy of " + move.text
+			throw new ShardlineException("The replicas of " + move.target + " have not applied the copy of " + move.what()
 					+ " yet; its reads stay on the primary until they have");
 		}
 		step(move, Step.DONE);
 		if (compareAndSet(move, move.target, DirectoryEntry.State.ACTIVE, null) <= 0) {
 			throw new TakenOverException(move, "at its end");
 		}
-		this.directory.invalidate(move.key);
+		move.invalidate(this.directory);
 	}
 
 	/** Whether every replica of a shard has applied what its primary has now (bounded wait). */
@@ -419,20 +464,20 @@ public final class KeyMover {
 		String reason = String.valueOf(cause.getMessage());
 		try {
 			rollBack(move);
-			logger.error("Move of key " + move.text + " from " + move.source + " to " + move.target
+			logger.error("Move of " + move.what() + " from " + move.source + " to " + move.target
 					+ " failed and was rolled back (the key is writable on " + move.source + " again): " + reason
 					+ "; rows copied " + move.copied, cause);
 			this.history.record(move.record(MoveHistory.Outcome.ROLLED_BACK, reason));
-			return new MoveFailedException("Moving key '" + move.key + "' from " + move.source + " to " + move.target
-					+ " failed and was rolled back; the key stays on " + move.source + ": " + reason, cause);
+			return new MoveFailedException("Moving " + move.quoted() + " from " + move.source + " to " + move.target
+					+ " failed and was rolled back; " + move.pronoun() + " on " + move.source + ": " + reason, cause);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Move of key " + move.text + " from " + move.source + " to " + move.target + " failed ("
+			logger.error("Move of " + move.what() + " from " + move.source + " to " + move.target + " failed ("
 					+ reason + ") and could not be rolled back yet (" + ex.getMessage()
 					+ "); any instance rolls it back within " + staleAfter(DirectoryEntry.State.MOVING).toSeconds()
 					+ " s once the directory and " + move.source + " answer", cause);
 			this.history.record(move.record(MoveHistory.Outcome.FAILED, reason + "; rollback pending: " + ex.getMessage()));
-			return new MoveFailedException("Moving key '" + move.key + "' from " + move.source + " to " + move.target
+			return new MoveFailedException("Moving " + move.quoted() + " from " + move.source + " to " + move.target
 					+ " failed (" + reason + "), and its rollback is pending: " + ex.getMessage(), cause);
 		}
 	}
@@ -449,14 +494,16 @@ public final class KeyMover {
 		if (compareAndSet(move, move.source, DirectoryEntry.State.ACTIVE, null) <= 0) {
 			throw new TakenOverException(move, "during its rollback");
 		}
-		this.directory.invalidate(move.key);
+		move.invalidate(this.directory);
 		try {
 			reopen(move.source, move.keyValue, move.epoch);
 		}
 		catch (RuntimeException ex) {
 			// A transaction that wrote the key still holds the fence row: reopened later.
-			this.debris.record(FENCE_PREFIX + move.source, move.text + "#" + move.epoch);
-			logger.warn("The fence of key " + move.text + " on " + move.source + " could not be reopened yet ("
+			for (String text : move.texts) {
+				this.debris.record(FENCE_PREFIX + move.source, text + "#" + move.epoch);
+			}
+			logger.warn("The fence of " + move.what() + " on " + move.source + " could not be reopened yet ("
 					+ ex.getMessage() + "); retried by every instance's maintenance until it is");
 		}
 		try {
@@ -470,8 +517,10 @@ public final class KeyMover {
 			});
 		}
 		catch (RuntimeException ex) {
-			this.debris.record(move.target, move.text);
-			logger.warn("The partial copy of key " + move.text + " on " + move.target + " could not be removed ("
+			for (String text : move.texts) {
+				this.debris.record(move.target, text);
+			}
+			logger.warn("The partial copy of " + move.what() + " on " + move.target + " could not be removed ("
 					+ ex.getMessage() + "); it is recorded and removed when " + move.target
 					+ " answers (it is never read as the key's data: the key is routed to " + move.source + ")");
 		}
@@ -500,22 +549,24 @@ public final class KeyMover {
 	private long compareAndSet(Move move, String shard, DirectoryEntry.State state, String otherShard) {
 		long seq;
 		try {
-			seq = this.directory.compareAndSet(move.text, move.version, shard, state, otherShard);
+			seq = this.directory.compareAndSetAll(move.texts, move.version, shard, state, otherShard);
 		}
 		catch (DirectoryUnavailableException ex) {
-			Optional<DirectoryEntry> now;
+			// One transaction changes every key of the move: all of them show whether it committed.
+			Map<String, DirectoryEntry> now;
 			try {
-				now = this.directory.readText(move.text);
+				now = this.directory.readTexts(move.texts);
 			}
 			catch (RuntimeException unreadable) {
 				ex.addSuppressed(unreadable);
 				throw ex;
 			}
-			if (now.isPresent() && now.get().version() == move.version + 1 && now.get().state() == state
-					&& now.get().shard().equals(shard)) {
+			if (move.texts.stream().allMatch((text) -> now.containsKey(text) && now.get(text).version() == move.version + 1
+					&& now.get(text).state() == state && now.get(text).shard().equals(shard))) {
 				seq = this.directory.latestSeq();
 			}
-			else if (now.isPresent() && now.get().version() == move.version) {
+			else if (move.texts.stream().allMatch((text) -> now.containsKey(text)
+					&& now.get(text).version() == move.version)) {
 				throw ex;
 			}
 			else {
@@ -539,11 +590,7 @@ public final class KeyMover {
 		List<String> recovered = new ArrayList<>();
 		for (DirectoryEntry.State state : List.of(DirectoryEntry.State.MOVING, DirectoryEntry.State.COPYING,
 				DirectoryEntry.State.CLEANING)) {
-			for (DirectoryEntry entry : this.directory.entriesIn(state, staleAfter(state))) {
-				if (recover(entry)) {
-					recovered.add(entry.key());
-				}
-			}
+			recovered.addAll(recoverAll(this.directory.entriesIn(state, staleAfter(state))));
 		}
 		this.debris.clean(this::removeDebris);
 		return recovered;
@@ -560,28 +607,63 @@ public final class KeyMover {
 		List<String> recovered = new ArrayList<>();
 		for (DirectoryEntry.State state : List.of(DirectoryEntry.State.MOVING, DirectoryEntry.State.COPYING,
 				DirectoryEntry.State.CLEANING)) {
-			for (DirectoryEntry entry : this.directory.entriesIn(state, staleAfter)) {
-				if (recover(entry)) {
-					recovered.add(entry.key());
-				}
-			}
+			recovered.addAll(recoverAll(this.directory.entriesIn(state, staleAfter)));
 		}
 		this.debris.clean(this::removeDebris);
 		return recovered;
 	}
 
-	private boolean recover(DirectoryEntry entry) {
-		boolean cleaning = entry.state() == DirectoryEntry.State.CLEANING;
-		Object key = DirectoryKeys.parse(entry.key());
-		String source = cleaning ? entry.otherShard() : entry.shard();
-		String target = cleaning ? entry.shard() : entry.otherShard();
+	/**
+	 * Recovers stalled entries, a batch's keys together: entries with the same state, shards and
+	 * version were moved as one batch (they share its epoch), and are taken over and finished or
+	 * rolled back as one, in chunks; a chunk whose takeover finds some entry changed is recovered
+	 * key by key.
+	 * @return the keys recovered
+	 */
+	private List<String> recoverAll(List<DirectoryEntry> entries) {
+		Map<String, List<DirectoryEntry>> groups = new LinkedHashMap<>();
+		for (DirectoryEntry entry : entries) {
+			groups.computeIfAbsent(entry.state() + "|" + entry.shard() + "|" + entry.otherShard() + "|" + entry.version(),
+					(group) -> new ArrayList<>()).add(entry);
+		}
+		List<String> recovered = new ArrayList<>();
+		for (List<DirectoryEntry> group : groups.values()) {
+			for (int from = 0; from < group.size(); from += RECOVERY_CHUNK) {
+				List<DirectoryEntry> chunk = group.subList(from, Math.min(group.size(), from + RECOVERY_CHUNK));
+				if (recover(chunk)) {
+					chunk.forEach((entry) -> recovered.add(entry.key()));
+				}
+				else if (chunk.size() > 1) {
+					for (DirectoryEntry entry : chunk) {
+						if (recover(List.of(entry))) {
+							recovered.add(entry.key());
+						}
+					}
+				}
+			}
+		}
+		return recovered;
+	}
+
+	/** Takes over and finishes or rolls back the move of entries sharing state, shards and version. */
+	private boolean recover(List<DirectoryEntry> entries) {
+		DirectoryEntry first = entries.get(0);
+		boolean cleaning = first.state() == DirectoryEntry.State.CLEANING;
+		String source = cleaning ? first.otherShard() : first.shard();
+		String target = cleaning ? first.shard() : first.otherShard();
+		List<Object> keys = new ArrayList<>();
+		List<String> texts = new ArrayList<>();
+		for (DirectoryEntry entry : entries) {
+			keys.add(DirectoryKeys.parse(entry.key()));
+			texts.add(entry.key());
+		}
 		// Take the move over: a compare-and-set on the version, which becomes this mover's epoch.
-		if (this.directory.compareAndSet(entry.key(), entry.version(), entry.shard(), entry.state(),
-				entry.otherShard()) <= 0) {
+		if (this.directory.compareAndSetAll(texts, first.version(), first.shard(), first.state(),
+				first.otherShard()) <= 0) {
 			return false;
 		}
-		Move move = new Move(key, entry.key(), source, target);
-		move.version = entry.version() + 1;
+		Move move = new Move(keys, texts, source, target);
+		move.version = first.version() + 1;
 		move.epoch = move.version;
 		move.flipped = cleaning;
 		try {
@@ -608,18 +690,18 @@ public final class KeyMover {
 			if (cleaning) {
 				finish(move, this.directory.latestSeq());
 				this.history.record(move.record(MoveHistory.Outcome.MOVED, "finished by recovery"));
-				logger.warn("Finished the stalled move of " + entry.key() + " to " + target);
+				logger.warn("Finished the stalled move of " + move.what() + " to " + target);
 			}
 			else {
 				rollBack(move);
 				this.history.record(move.record(MoveHistory.Outcome.ROLLED_BACK, "mover stopped answering"));
-				logger.error("Rolled back the stalled move of " + entry.key() + " to " + target + "; it stays on "
-						+ source);
+				logger.error("Rolled back the stalled move of " + move.what() + " to " + target + "; "
+						+ ((keys.size() == 1) ? "it stays" : "they stay") + " on " + source);
 			}
 			return true;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not recover the move of " + entry.key() + " yet: " + ex.getMessage());
+			logger.warn("Could not recover the move of " + move.what() + " yet: " + ex.getMessage());
 			return false;
 		}
 	}
@@ -671,7 +753,7 @@ public final class KeyMover {
 	}
 
 	private void progress(Move move) {
-		if (!this.directory.touch(move.text, move.version)) {
+		if (!this.directory.touchAll(move.texts, move.version)) {
 			throw new TakenOverException(move, "while copying");
 		}
 		move.version++;
@@ -848,15 +930,17 @@ public final class KeyMover {
 	/**
 	 * What a batch move did.
 	 *
-	 * @param keys the keys moved (stored text)
+	 * @param keys the keys moved (stored texts)
+	 * @param skipped keys left alone because they were on the target already
 	 * @param from the source shard
 	 * @param to the target shard
+	 * @param copiedRows rows copied per table
 	 * @param rows rows copied in all
-	 * @param writePause how long the keys' writes were refused
-	 * @param duration the whole batch
+	 * @param writePause how long the keys' writes were refused (fence to flip; the same for every key)
+	 * @param duration the whole move
 	 */
-	public record BatchReport(List<String> keys, String from, String to, long rows, Duration writePause,
-			Duration duration) {
+	public record BatchReport(List<String> keys, List<String> skipped, String from, String to,
+			Map<String, Integer> copiedRows, long rows, Duration writePause, Duration duration) {
 	}
 
 	/** Thrown when a mover finds its move taken over by another instance: it changed nothing more. */
@@ -865,7 +949,7 @@ public final class KeyMover {
 		private static final long serialVersionUID = 1L;
 
 		TakenOverException(Move move, String where) {
-			super("The move of key " + move.text + " to " + move.target + " was taken over by another instance "
+			super("The move of " + move.what() + " to " + move.target + " was taken over by another instance "
 					+ where + " (this mover was too slow); it changed nothing more");
 		}
 
@@ -874,10 +958,16 @@ public final class KeyMover {
 	/** One move in progress. */
 	private static final class Move {
 
-		final Object key;
+		/** The keys moved together (one, or a batch). */
+		final List<Object> keys;
 
+		/** Their stored texts, in the same order. */
+		final List<String> texts;
+
+		/** One key's text, or a summary of a batch's (for logs and listeners). */
 		final String text;
 
+		/** What fence and copier calls take: the key's value, or the list of a batch's values. */
 		final Object keyValue;
 
 		final String source;
@@ -911,7 +1001,7 @@ public final class KeyMover {
 
 		void checkDeadline(Duration moveTimeout) {
 			if (this.deadline != 0 && System.nanoTime() - this.deadline > 0) {
-				throw new ShardlineException("The fenced phase of the move of key " + this.text + " took longer than "
+				throw new ShardlineException("The fenced phase of the move of " + what() + " took longer than "
 						+ "move-timeout (" + moveTimeout.toMillis() + " ms)");
 			}
 		}
@@ -946,12 +1036,40 @@ public final class KeyMover {
 			return result.toString();
 		}
 
-		Move(Object key, String text, String source, String target) {
-			this.key = key;
-			this.text = text;
-			this.keyValue = DirectoryKeys.sqlValue(key);
+		Move(List<Object> keys, List<String> texts, String source, String target) {
+			this.keys = List.copyOf(keys);
+			this.texts = List.copyOf(texts);
+			this.text = (texts.size() == 1) ? texts.get(0)
+					: texts.size() + " keys (" + String.join(", ", texts.subList(0, Math.min(3, texts.size())))
+							+ ((texts.size() > 3) ? ", ..." : "") + ")";
+			List<Object> values = new ArrayList<>(keys.size());
+			for (Object key : keys) {
+				values.add(DirectoryKeys.sqlValue(key));
+			}
+			this.keyValue = (values.size() == 1) ? values.get(0) : List.copyOf(values);
 			this.source = source;
 			this.target = target;
+		}
+
+		/** "key k" or "a batch of n keys (...)", for messages. */
+		String what() {
+			return (this.texts.size() == 1) ? "key " + this.text : "a batch of " + this.text;
+		}
+
+		/** "key 'k'" or "a batch of n keys (...)", for exceptions. */
+		String quoted() {
+			return (this.keys.size() == 1) ? "key '" + this.keys.get(0) + "'" : "a batch of " + this.text;
+		}
+
+		/** How a rollback message goes on: "the key stays" or "every key stays". */
+		String pronoun() {
+			return (this.keys.size() == 1) ? "the key stays" : "every key stays";
+		}
+
+		void invalidate(ShardDirectory directory) {
+			for (Object key : this.keys) {
+				directory.invalidate(key);
+			}
 		}
 
 		Duration pause() {

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.CRC32;
 
 import dev.shardline.ShardlineException;
@@ -31,6 +32,9 @@ import dev.shardline.ShardlineException;
  * <p>Every change of a fence row is stamped with the mover's epoch (the directory entry's version
  * when it claimed the key) and is monotonic in it: a stalled mover's stamp never replaces a newer
  * one. Rows are never deleted; a shard that owns the key again has its row open.
+ *
+ * <p>Every operation takes one key value or a list of them: a batch of keys moved together is
+ * claimed, checked, closed and opened in one statement each.
  *
  * <p>A mover's own session sets {@code @shardline_mover}, which the triggers let through; it also
  * asks for row-based binary logging, so replicas apply its changes without running triggers.
@@ -151,12 +155,21 @@ final class MoveFence {
 	void claim(Connection connection, Object keyValue, boolean closed, long epoch) throws SQLException {
 		// Monotonic in the epoch: an older mover's stamp changes nothing (fenced is assigned
 		// first, while epoch still holds the stored value).
-		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + this.fenceTable
-				+ " (key_value, fenced, epoch) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE"
-				+ " fenced = IF(VALUES(epoch) >= epoch, VALUES(fenced), fenced), epoch = GREATEST(epoch, VALUES(epoch))")) {
-			statement.setObject(1, keyValue);
-			statement.setInt(2, closed ? 1 : 0);
-			statement.setLong(3, epoch);
+		List<?> keys = keys(keyValue);
+		StringBuilder sql = new StringBuilder("INSERT INTO ").append(this.fenceTable)
+			.append(" (key_value, fenced, epoch) VALUES ");
+		for (int i = 0; i < keys.size(); i++) {
+			sql.append((i > 0) ? ", (?, ?, ?)" : "(?, ?, ?)");
+		}
+		sql.append(" ON DUPLICATE KEY UPDATE fenced = IF(VALUES(epoch) >= epoch, VALUES(fenced), fenced),"
+				+ " epoch = GREATEST(epoch, VALUES(epoch))");
+		try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+			int index = 1;
+			for (Object key : keys) {
+				statement.setObject(index++, key);
+				statement.setInt(index++, closed ? 1 : 0);
+				statement.setLong(index++, epoch);
+			}
 			statement.executeUpdate();
 		}
 	}
@@ -177,12 +190,20 @@ final class MoveFence {
 	 * @return whether the row carries the epoch
 	 */
 	boolean holds(Connection connection, Object keyValue, long epoch) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT epoch FROM " + this.fenceTable + " WHERE key_value = ? FOR UPDATE")) {
-			statement.setObject(1, keyValue);
+		List<?> keys = keys(keyValue);
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT epoch FROM " + this.fenceTable + " WHERE key_value IN (" + marks(keys.size()) + ") FOR UPDATE")) {
+			bind(statement, keys);
+			int holding = 0;
 			try (ResultSet rs = statement.executeQuery()) {
-				return rs.next() && rs.getLong(1) == epoch;
+				while (rs.next()) {
+					if (rs.getLong(1) != epoch) {
+						return false;
+					}
+					holding++;
+				}
 			}
+			return holding == keys.size();
 		}
 	}
 
@@ -204,8 +225,9 @@ final class MoveFence {
 	 */
 	void awaitWriters(Connection connection, Object keyValue) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(
-				"SELECT COUNT(*) FROM " + this.table + " WHERE " + this.keyColumn + " = ? LOCK IN SHARE MODE")) {
-			statement.setObject(1, keyValue);
+				"SELECT COUNT(*) FROM " + this.table + " WHERE " + this.keyColumn + " IN (" + marks(keys(keyValue).size())
+						+ ") LOCK IN SHARE MODE")) {
+			bind(statement, keys(keyValue));
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
 			}
@@ -253,6 +275,25 @@ final class MoveFence {
 					// As in enterMover.
 				}
 			}
+		}
+	}
+
+	/** The keys a fence call acts on: one key value, or a list of them (a batch moved together). */
+	private static List<?> keys(Object keyValue) {
+		List<?> keys = (keyValue instanceof List<?> list) ? list : List.of(keyValue);
+		if (keys.isEmpty()) {
+			throw new IllegalArgumentException("A fence call needs at least one key");
+		}
+		return keys;
+	}
+
+	private static String marks(int count) {
+		return "?" + ", ?".repeat(count - 1);
+	}
+
+	private static void bind(PreparedStatement statement, List<?> keys) throws SQLException {
+		for (int i = 0; i < keys.size(); i++) {
+			statement.setObject(i + 1, keys.get(i));
 		}
 	}
 

@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -375,6 +377,129 @@ public final class ShardDirectory implements KeyDirectory {
 	}
 
 	/**
+	 * Starts the move of a batch of keys, all or none: each key's entry is ACTIVE on the source at
+	 * its expected version (or, with expected version 0, absent) and becomes COPYING towards the
+	 * target, every one at the same new version (the batch's epoch, above each key's old version).
+	 * @param keyTexts the keys' stored texts (distinct)
+	 * @param expectedVersions each key's current version, 0 for a key without an entry
+	 * @param epoch the version every entry gets (greater than every expected version)
+	 * @return the change's log sequence number, or 0 when any key had changed (nothing was changed)
+	 */
+	long markAll(List<String> keyTexts, List<Long> expectedVersions, long epoch, String source, String target) {
+		return change((connection) -> {
+			try (PreparedStatement update = connection.prepareStatement("UPDATE " + this.table
+					+ " SET state = 'COPYING', other_shard = ?, version = ? WHERE shard_key = ? AND version = ?"
+					+ " AND state = 'ACTIVE' AND shard = ?");
+					PreparedStatement insert = connection.prepareStatement("INSERT IGNORE INTO " + this.table
+							+ " (shard_key, shard, state, other_shard, version) VALUES (?, ?, 'COPYING', ?, ?)")) {
+				for (int i = 0; i < keyTexts.size(); i++) {
+					int changed;
+					if (expectedVersions.get(i) == 0) {
+						insert.setString(1, keyTexts.get(i));
+						insert.setString(2, source);
+						insert.setString(3, target);
+						insert.setLong(4, epoch);
+						changed = insert.executeUpdate();
+					}
+					else {
+						update.setString(1, target);
+						update.setLong(2, epoch);
+						update.setString(3, keyTexts.get(i));
+						update.setLong(4, expectedVersions.get(i));
+						update.setString(5, source);
+						changed = update.executeUpdate();
+					}
+					if (changed != 1) {
+						connection.rollback();
+						return 0L;
+					}
+				}
+			}
+			return appendLog(connection, keyTexts, DirectoryEntry.State.COPYING);
+		});
+	}
+
+	/**
+	 * Replaces the entries of a batch of keys, all or none, if every one still has the expected
+	 * version, and logs the change (a batch move's steps).
+	 * @return the change's log sequence number, or 0 when any entry had changed (nothing was changed)
+	 */
+	long compareAndSetAll(List<String> keyTexts, long expectedVersion, String shard, DirectoryEntry.State state,
+			String otherShard) {
+		return change((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.table
+					+ " SET shard = ?, state = ?, other_shard = ?, version = version + 1 WHERE version = ? AND shard_key IN ("
+					+ marks(keyTexts.size()) + ")")) {
+				statement.setString(1, shard);
+				statement.setString(2, state.name());
+				statement.setString(3, otherShard);
+				statement.setLong(4, expectedVersion);
+				for (int i = 0; i < keyTexts.size(); i++) {
+					statement.setString(5 + i, keyTexts.get(i));
+				}
+				if (statement.executeUpdate() != keyTexts.size()) {
+					connection.rollback();
+					return 0L;
+				}
+			}
+			return appendLog(connection, keyTexts, state);
+		});
+	}
+
+	/**
+	 * Bumps a batch's entries' version and change time, all or none (a batch mover's sign of life).
+	 * @return whether every entry still had the expected version
+	 */
+	boolean touchAll(List<String> keyTexts, long expectedVersion) {
+		return change((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.table
+					+ " SET version = version + 1, updated_at = NOW(6) WHERE version = ? AND shard_key IN ("
+					+ marks(keyTexts.size()) + ")")) {
+				statement.setLong(1, expectedVersion);
+				for (int i = 0; i < keyTexts.size(); i++) {
+					statement.setString(2 + i, keyTexts.get(i));
+				}
+				if (statement.executeUpdate() != keyTexts.size()) {
+					connection.rollback();
+					return false;
+				}
+				return true;
+			}
+		});
+	}
+
+	/**
+	 * The entries of several keys, read on the directory's primary.
+	 * @param keyTexts the keys' stored texts
+	 * @return key text to entry, for the keys that have one
+	 */
+	Map<String, DirectoryEntry> readTexts(List<String> keyTexts) {
+		return execute((connection) -> {
+			Map<String, DirectoryEntry> entries = new HashMap<>();
+			for (int from = 0; from < keyTexts.size(); from += 500) {
+				List<String> chunk = keyTexts.subList(from, Math.min(keyTexts.size(), from + 500));
+				try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM "
+						+ this.table + " WHERE shard_key IN (" + marks(chunk.size()) + ")")) {
+					for (int i = 0; i < chunk.size(); i++) {
+						statement.setString(i + 1, chunk.get(i));
+					}
+					try (ResultSet rs = statement.executeQuery()) {
+						while (rs.next()) {
+							DirectoryEntry entry = entry(rs);
+							entries.put(entry.key(), entry);
+						}
+					}
+				}
+			}
+			return entries;
+		});
+	}
+
+	private static String marks(int count) {
+		return "?" + ", ?".repeat(count - 1);
+	}
+
+	/**
 	 * Bumps an entry's version and change time without changing it (a mover's sign of life).
 	 * @return whether the entry still had the expected version
 	 */
@@ -410,14 +535,26 @@ public final class ShardDirectory implements KeyDirectory {
 	}
 
 	private long appendLog(Connection connection, String keyText, DirectoryEntry.State state) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("INSERT INTO " + this.logTable + " (shard_key, state) VALUES (?, ?)")) {
-			statement.setString(1, keyText);
-			statement.setString(2, state.name());
+		return appendLog(connection, List.of(keyText), state);
+	}
+
+	/** Logs a change of one or more entries in the caller's transaction; returns the highest sequence it sees. */
+	private long appendLog(Connection connection, List<String> keyTexts, DirectoryEntry.State state)
+			throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + this.logTable
+				+ " (shard_key, state) VALUES " + "(?, ?)" + ", (?, ?)".repeat(keyTexts.size() - 1))) {
+			for (int i = 0; i < keyTexts.size(); i++) {
+				statement.setString(2 * i + 1, keyTexts.get(i));
+				statement.setString(2 * i + 2, state.name());
+			}
 			statement.executeUpdate();
 		}
+		// LAST_INSERT_ID() is the first row's sequence; a multi-row insert's rows need not be
+		// consecutive (interleaved auto-increment), so the highest one visible here is read. It may be
+		// another instance's committed change: waiting for a later sequence is never too early.
 		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT LAST_INSERT_ID()")) {
+				ResultSet rs = statement.executeQuery((keyTexts.size() == 1) ? "SELECT LAST_INSERT_ID()"
+						: "SELECT MAX(seq) FROM " + this.logTable)) {
 			rs.next();
 			long seq = rs.getLong(1);
 			// This instance wrote the change: a replica's answer older than it no longer counts.

@@ -160,7 +160,7 @@ public final class RowCopier {
 	 * @param table the table, as {@link #preflight} returned it
 	 * @param source a connection to the source's primary
 	 * @param target a connection to the target's primary
-	 * @param keyValue the key, as JDBC binds it
+	 * @param keyValue the key, as JDBC binds it, or a {@link java.util.List} of keys (moved together)
 	 * @return the number of rows copied
 	 * @throws SQLException if a statement fails (message names table and key; SQL state and
 	 * error code are the server's)
@@ -184,7 +184,7 @@ public final class RowCopier {
 	 * @param table the table, as {@link #preflight} returned it
 	 * @param source a connection to the source's primary
 	 * @param target a connection to the target's primary
-	 * @param keyValue the key, as JDBC binds it
+	 * @param keyValue the key, as JDBC binds it, or a {@link java.util.List} of keys (moved together)
 	 * @return what changed on the target
 	 * @throws SQLException if a statement fails (message names table and key)
 	 */
@@ -207,7 +207,7 @@ public final class RowCopier {
 	 * @param table the table, as {@link #preflight} returned it
 	 * @param source a connection to the source's primary
 	 * @param target a connection to the target's primary
-	 * @param keyValue the key, as JDBC binds it
+	 * @param keyValue the key, as JDBC binds it, or a {@link java.util.List} of keys (moved together)
 	 * @return the number of rows and a digest over all of them
 	 * @throws MoveVerificationException naming the table, the first differing primary key (in
 	 * primary-key order) and, for a row on both sides, the first differing column with both values
@@ -234,7 +234,7 @@ public final class RowCopier {
 	 * @param table the table, as {@link #preflight} returned it
 	 * @param source a connection to the source's primary
 	 * @param target a connection to the target's primary
-	 * @param keyValue the key, as JDBC binds it
+	 * @param keyValue the key, as JDBC binds it, or a {@link java.util.List} of keys (moved together)
 	 * @return what the catch-up changed and the verification
 	 * @throws MoveVerificationException as {@link #verify} does
 	 * @throws SQLException if a statement fails (message names table and key)
@@ -297,7 +297,7 @@ public final class RowCopier {
 		List<MoveColumn> primaryKey = table.primaryKeyColumns();
 		for (List<RowDigest> chunk : chunks(remove)) {
 			try (PreparedStatement statement = target.prepareStatement("DELETE FROM " + table.quotedName() + " WHERE "
-					+ MoveColumn.quote(table.keyColumn()) + " = ? AND (" + match(primaryKey, chunk) + ")")) {
+					+ Keys.condition(table.keyColumn(), keyValue) + " AND (" + match(primaryKey, chunk) + ")")) {
 				Keys.bind(statement, 1, keyValue);
 				statement.executeUpdate();
 			}
@@ -408,7 +408,7 @@ public final class RowCopier {
 	 * Deletes every row of the key on one server.
 	 * @param table the table
 	 * @param connection a connection to the server's primary
-	 * @param keyValue the key, as JDBC binds it
+	 * @param keyValue the key, as JDBC binds it, or a {@link java.util.List} of keys (moved together)
 	 * @return the number of rows deleted
 	 * @throws SQLException if the statement fails (message names table and key)
 	 */
@@ -423,7 +423,7 @@ public final class RowCopier {
 
 	private static long deleteKey(MoveTable table, Connection connection, Object keyValue) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(
-				"DELETE FROM " + table.quotedName() + " WHERE " + MoveColumn.quote(table.keyColumn()) + " = ?")) {
+				"DELETE FROM " + table.quotedName() + " WHERE " + Keys.condition(table.keyColumn(), keyValue))) {
 			Keys.bind(statement, 1, keyValue);
 			return statement.executeLargeUpdate();
 		}
@@ -449,7 +449,7 @@ public final class RowCopier {
 			}
 		}
 		select.append(" FROM ").append(table.quotedName()).append(" WHERE ")
-			.append(MoveColumn.quote(table.keyColumn())).append(" = ?");
+			.append(Keys.condition(table.keyColumn(), keyValue));
 		if (condition != null) {
 			select.append(" AND (").append(condition).append(')');
 		}
@@ -504,7 +504,7 @@ public final class RowCopier {
 			sql.append(", COALESCE(CONCAT('=', ").append(column.digestExpression()).append("), '-')");
 		}
 		sql.append(")) FROM ").append(table.quotedName()).append(" WHERE ")
-			.append(MoveColumn.quote(table.keyColumn())).append(" = ?");
+			.append(Keys.condition(table.keyColumn(), keyValue));
 		if (condition != null) {
 			sql.append(" AND (").append(condition).append(')');
 		}
@@ -554,7 +554,7 @@ public final class RowCopier {
 		StringBuilder sql = new StringBuilder("SELECT ");
 		appendReads(sql, stored);
 		sql.append(" FROM ").append(table.quotedName()).append(" WHERE ")
-			.append(MoveColumn.quote(table.keyColumn())).append(" = ? AND (")
+			.append(Keys.condition(table.keyColumn(), keyValue)).append(" AND (")
 			.append(match(table.primaryKeyColumns(), List.of(row))).append(')');
 		try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
 			Keys.bind(statement, 1, keyValue);

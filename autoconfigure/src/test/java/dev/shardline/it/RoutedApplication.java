@@ -35,7 +35,39 @@ public final class RoutedApplication {
 	 */
 	public static ConfigurableApplicationContext start(MySqlTopology topology, Class<?> configuration,
 			String... properties) {
-		Map<String, Object> defaults = new LinkedHashMap<>(topology.shardlineProperties());
+		return startOn(topology, topology.shards().stream().map(TopologyShard::name).toList(), configuration,
+				properties);
+	}
+
+	/**
+	 * Starts an application configured with some of the topology's shards only (an application
+	 * before a shard is added, or after one is removed).
+	 * @param topology the topology
+	 * @param shards the shards the application is configured with
+	 * @param configuration the application's configuration class
+	 * @param properties extra properties ({@code key=value}), overriding everything else
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext startOn(MySqlTopology topology, List<String> shards,
+			Class<?> configuration, String... properties) {
+		return new SpringApplicationBuilder(configuration).properties(properties(topology, shards, properties)).run();
+	}
+
+	/**
+	 * The properties {@link #startOn} starts an application with (also for applications started
+	 * in a process of their own).
+	 * @param topology the topology
+	 * @param shards the shards the application is configured with
+	 * @param properties extra properties ({@code key=value}), overriding everything else
+	 * @return the properties
+	 */
+	public static Map<String, Object> properties(MySqlTopology topology, List<String> shards, String... properties) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		topology.shardlineProperties().forEach((name, value) -> {
+			if (shards.stream().anyMatch((shard) -> name.startsWith("shardline.shards." + shard + "."))) {
+				defaults.put(name, value);
+			}
+		});
 		defaults.put("shardline.hikari.maximum-pool-size", "4");
 		defaults.put("shardline.hikari.minimum-idle", "1");
 		defaults.put("spring.sql.init.mode", "always");
@@ -51,7 +83,7 @@ public final class RoutedApplication {
 			int equals = property.indexOf('=');
 			defaults.put(property.substring(0, equals), property.substring(equals + 1));
 		}
-		return new SpringApplicationBuilder(configuration).properties(defaults).run();
+		return defaults;
 	}
 
 	/** The ring Shardline builds for the topology at the defaults, computed independently here. */

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
+import dev.shardline.rebalance.PlanState;
+import dev.shardline.rebalance.Rebalancer;
 import dev.shardline.test.MySqlTopology;
 import dev.shardline.test.RealTopology;
 import dev.shardline.test.TopologyNode;
@@ -130,6 +132,65 @@ class DashboardBrowserTests {
 			stop.set(true);
 			traffic.shutdown();
 			assertThat(traffic.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@Test
+	void aRebalanceIsShownAsAProgressBarWithItsRowsPerSecond(MySqlTopology topology) throws Exception {
+		Map<String, Object> properties = new LinkedHashMap<>(topology.shardlineProperties());
+		properties.put("server.port", "0");
+		properties.put("shardline.replication.check-interval", "250ms");
+		properties.put("shardline.replication.max-lag", "1s");
+		// Every customer recorded in the directory at its first write, so a plan sees them.
+		properties.put("shardline.directory.assign-on-first-write", "true");
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
+			.profiles("topology")
+			.properties(properties)
+			.run()) {
+			String base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+			String url = base + "/dashboard.html";
+			assertThat(render(url)).as("no plan: no bar").contains("<section id=\"rebalance\" hidden=\"\"");
+			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+			for (long customer = 9_000; customer < 9_030; customer++) {
+				for (int order = 0; order < 3; order++) {
+					assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/customers/" + customer
+							+ "/orders?amountCents=100")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+							HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+				}
+			}
+			Rebalancer rebalancer = context.getBean(Rebalancer.class);
+			rebalancer.plan("remove", "shard-1");
+			long planned = rebalancer.progress().rowsTotal();
+			assertThat(planned).as("rows planned").isPositive();
+			assertThat(render(url)).contains("data-state=\"planned\"")
+				.contains("data-done=\"0\" data-total=\"" + planned + "\"");
+			// The target's replica stops applying: the started plan waits (throttled) while the page polls.
+			TopologyNode replica = topology.shard(0).replica(0);
+			replica.stopReplicaSqlThread();
+			try {
+				// Lagging past half of max-lag before the plan starts, so its first batch already waits.
+				dev.shardline.topology.ShardNode lagging = context.getBean(dev.shardline.topology.Topology.class)
+					.shard("shard-0")
+					.replicas()
+					.get(0);
+				await().atMost(Duration.ofSeconds(30)).until(() -> lagging.health().lagNanos() > 700_000_000L
+						|| lagging.health().state() != dev.shardline.topology.NodeHealth.State.UP);
+				rebalancer.startPlan();
+				await().atMost(Duration.ofSeconds(30)).until(() -> rebalancer.progress().throttledBy() != null);
+				String throttled = chromium(url, 8000, "--dump-dom");
+				assertThat(throttled).contains("class=\"running throttled\"").contains("waiting: ");
+				assertThat(chart(throttled, "chart-rebalance")[0]).as("rows/s samples while it runs")
+					.isGreaterThanOrEqualTo(3);
+			}
+			finally {
+				replica.startReplicaSqlThread();
+			}
+			await().atMost(Duration.ofSeconds(60)).until(() -> rebalancer.progress().state() == PlanState.DONE);
+			String done = render(url);
+			Matcher bar = Pattern.compile("data-done=\"(\\d+)\" data-total=\"(\\d+)\"").matcher(done);
+			assertThat(bar.find()).isTrue();
+			assertThat(Long.parseLong(bar.group(1))).isPositive().isEqualTo(Long.parseLong(bar.group(2)));
+			assertThat(done).contains("data-state=\"done\"").contains("100.0%");
 		}
 	}
 

@@ -36,6 +36,11 @@ public class LedgerStore {
 		return this.jdbc.queryForList("SELECT id FROM ledger WHERE customer_id = ?", String.class, customerId);
 	}
 
+	/** The key's row ids, read on its primary (not {@code @ReadOnly}). */
+	public java.util.List<String> idsOnPrimary(@ShardKey long customerId) {
+		return this.jdbc.queryForList("SELECT id FROM ledger WHERE customer_id = ?", String.class, customerId);
+	}
+
 	@ReadOnly
 	public long count(@ShardKey long customerId) {
 		return this.jdbc.queryForObject("SELECT COUNT(*) FROM ledger WHERE customer_id = ?", Long.class, customerId);
