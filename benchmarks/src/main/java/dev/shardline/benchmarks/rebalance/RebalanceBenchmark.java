@@ -150,6 +150,7 @@ public final class RebalanceBenchmark {
 					sleep(this.options.warmupSeconds());
 					report.directoryLoad(directoryWindow(topology, List.of(a, b), load, 0, "100000 (default)"));
 					report.loadAverage(loadAverage());
+					plainCopy(topology, keys, three);
 					// Attached once the instances run: Spring Boot resets the logging system when a context starts.
 					rebalance(topology, a, load, BatchLog.attach());
 				}
@@ -516,6 +517,23 @@ public final class RebalanceBenchmark {
 		}
 	}
 
+	/** The copy step's baseline: one batch's keys copied the plainest way, shard-0 to shard-2, under the same foreground. */
+	private void plainCopy(MySqlTopology topology, long[] keys, List<String> shards) throws SQLException {
+		HashRing ring = ring(shards);
+		int batchKeys = Integer.parseInt(this.options.extra().getOrDefault("shardline.rebalance.batch-keys", "500"));
+		List<Long> batch = new ArrayList<>();
+		for (int i = 0; i < keys.length && batch.size() < batchKeys; i++) {
+			if (ring.shardFor(keys[i]).equals("shard-0")) {
+				batch.add(keys[i]);
+			}
+		}
+		long[] copied = PlainCopy.measure(shard(topology, "shard-0").primary(), shard(topology, "shard-2").primary(),
+				batch);
+		this.report.plainCopy(batch.size(), copied[0], copied[1]);
+		log(String.format("Plain copy baseline: %,d rows of %d keys in %.0f ms (%,.0f rows/s)", copied[0], batch.size(),
+				copied[1] / 1e6, copied[0] / (copied[1] / 1e9)));
+	}
+
 	private ConfigurableApplicationContext start(MySqlTopology topology, List<String> shards, Integer cacheSize) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		topology.shardlineProperties().forEach((name, value) -> {
@@ -535,6 +553,7 @@ public final class RebalanceBenchmark {
 		properties.put("shardline.hikari.minimum-idle", "2");
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("spring.main.web-application-type", "none");
+		properties.putAll(this.options.extra());
 		return new SpringApplicationBuilder(RebalanceBenchApplication.class).properties(properties).run();
 	}
 

@@ -1,6 +1,8 @@
 package dev.shardline.benchmarks.rebalance;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Options of the rebalance benchmark.
@@ -15,9 +17,11 @@ import java.nio.file.Path;
  * @param throttle whether a replica of the target is held back during the rebalance
  * @param throttleSeconds how long the replica's applier is stopped from the rebalance's start
  * @param output where report.md and batches.csv go
+ * @param extra extra properties of both instances ({@code --set name=value}), e.g. rebalance sizes
  */
 public record RebalanceOptions(int keys, int rowsPerKey, int foregroundThreads, double calmSeconds,
-		double warmupSeconds, int smallCacheSize, boolean throttle, double throttleSeconds, Path output) {
+		double warmupSeconds, int smallCacheSize, boolean throttle, double throttleSeconds, Path output,
+		Map<String, String> extra) {
 
 	static final String USAGE = """
 			Rebalance benchmark: seeds keys on 2 of 3 shards (by the 2-shard ring), backfills the directory,
@@ -34,6 +38,8 @@ public record RebalanceOptions(int keys, int rowsPerKey, int foregroundThreads, 
 			  --throttle              stop the applier of shard-2's replica for --throttle-seconds from the start
 			  --throttle-seconds 10
 			  --out DIR               output directory (default benchmarks/target/rebalance)
+			  --set NAME=VALUE        an extra property of both instances (repeatable), e.g.
+			                          --set shardline.rebalance.batch-rows=2000
 			  --smoke                 300 keys x 5 rows, 2 s calm, 1 s warm-up
 			""";
 
@@ -52,6 +58,7 @@ public record RebalanceOptions(int keys, int rowsPerKey, int foregroundThreads, 
 		boolean throttle = false;
 		double throttleSeconds = 10;
 		Path out = Path.of("benchmarks", "target", "rebalance");
+		Map<String, String> extra = new LinkedHashMap<>();
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--smoke" -> {
@@ -71,13 +78,22 @@ public record RebalanceOptions(int keys, int rowsPerKey, int foregroundThreads, 
 				case "--throttle" -> throttle = true;
 				case "--throttle-seconds" -> throttleSeconds = Double.parseDouble(value(args, ++i));
 				case "--out" -> out = Path.of(value(args, ++i));
+				case "--set" -> {
+					String property = value(args, ++i);
+					int equals = property.indexOf('=');
+					if (equals < 1) {
+						throw new IllegalArgumentException("--set needs name=value\n" + USAGE);
+					}
+					extra.put(property.substring(0, equals), property.substring(equals + 1));
+				}
 				default -> throw new IllegalArgumentException("Unknown option " + args[i] + "\n" + USAGE);
 			}
 		}
 		if (keys < 10 || rows < 1 || threads < 1 || calm <= 0 || warmup < 0 || smallCache < 0 || throttleSeconds <= 0) {
 			throw new IllegalArgumentException("keys (at least 10), rows, threads and calm must be positive\n" + USAGE);
 		}
-		return new RebalanceOptions(keys, rows, threads, calm, warmup, smallCache, throttle, throttleSeconds, out);
+		return new RebalanceOptions(keys, rows, threads, calm, warmup, smallCache, throttle, throttleSeconds, out,
+				Map.copyOf(extra));
 	}
 
 	private static String value(String[] args, int i) {

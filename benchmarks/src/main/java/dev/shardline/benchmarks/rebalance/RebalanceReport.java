@@ -87,6 +87,9 @@ public final class RebalanceReport {
 
 	private long[] checked;
 
+	/** [keys, rows, nanoseconds] of the plain copy baseline, or null. */
+	private long[] plainCopy;
+
 	RebalanceReport(RebalanceOptions options) {
 		this.options = options;
 	}
@@ -154,6 +157,15 @@ public final class RebalanceReport {
 		if (this.foregroundErrors > 0) {
 			this.failures.add(this.foregroundErrors + " foreground errors, first: " + this.firstForegroundErrors);
 		}
+	}
+
+	void plainCopy(long keys, long rows, long nanos) {
+		this.plainCopy = new long[] { keys, rows, nanos };
+	}
+
+	/** [keys, rows, nanoseconds] of the plain copy baseline, or null before it ran. */
+	public long[] plainCopyResult() {
+		return this.plainCopy;
 	}
 
 	void checked(long keys, long wrongEntry, long notActive, long missingRows, long misplacedRows) {
@@ -247,7 +259,9 @@ public final class RebalanceReport {
 				+ "20 newest orders, a quarter inserts, a quarter updates, of random seeded keys; %.0f s warm-up, %.0f s "
 				+ "calm window%n", this.options.foregroundThreads(), this.options.warmupSeconds(),
 				this.options.calmSeconds()));
-		md.append("- Settings: ").append(this.settings).append(", replication check-interval 250ms\n\n");
+		md.append("- Settings: ").append(this.settings).append(", replication check-interval 250ms")
+			.append(this.options.extra().isEmpty() ? "" : "; set on the command line: " + this.options.extra())
+			.append("\n\n");
 		if (this.finished != null) {
 			RebalanceProgress p = this.finished;
 			md.append("### The rebalance\n\n");
@@ -284,6 +298,18 @@ public final class RebalanceReport {
 					+ "%.1f s) |%n", pct(sorted(BatchLog.Batch::durationMillis), 0.5),
 					pct(sorted(BatchLog.Batch::durationMillis), 1), total, this.batches.size(),
 					this.settings.getOrDefault("shardline.rebalance.workers", "?"), total / 1e3, this.rebalanceNanos / 1e9));
+			if (this.plainCopy != null) {
+				long copyMillis = Arrays.stream(sorted((b) -> b.steps().getOrDefault("copy", 0L))).sum();
+				long copiedRows = this.batches.stream().mapToLong(BatchLog.Batch::rows).sum();
+				double moverCopy = copiedRows / (Math.max(1, copyMillis) / 1e3);
+				double plain = this.plainCopy[1] / (this.plainCopy[2] / 1e9);
+				md.append(String.format("%nBaseline in the same run, just before the rebalance under the same foreground: the plainest copy of one batch's "
+						+ "worth, %,d rows of %,d keys from shard-0 to a scratch table on shard-2 (one streamed `SELECT ... IN "
+						+ "(...)`, 500-row `INSERT`s, median of 3), took %.0f ms: %,.0f rows/s. The mover's copy step moved "
+						+ "%,.0f rows/s per batch (rows over the copy steps' summed time): %.2fx the "
+						+ "baseline.%n", this.plainCopy[1], this.plainCopy[0], this.plainCopy[2] / 1e6, plain, moverCopy,
+						moverCopy / Math.max(1e-9, plain)));
+			}
 		}
 		if (this.calm != null) {
 			md.append("\n### Foreground (both instances) during the rebalance against the calm window before it\n\n");

@@ -56,10 +56,15 @@ class RebalanceBenchmarkSmokeTest {
 			assertThat(load.lookups()).isLessThanOrEqualTo(load.operations() + 1_000);
 			assertThat(load.comSelect()).isPositive();
 		});
+		assertThat(report.plainCopyResult()).as("plain copy baseline: keys, rows, nanoseconds").satisfies((copy) -> {
+			assertThat(copy[0]).isPositive();
+			assertThat(copy[1]).isGreaterThanOrEqualTo(copy[0] * options.rowsPerKey());
+			assertThat(copy[2]).isPositive();
+		});
 		assertThat(report.loadAverages()).isNotEmpty();
 		String markdown = Files.readString(output.resolve("report.md"));
 		assertThat(markdown).contains("## Rebalance: adding a shard", "### Write pause per key", "Calm", "copy",
-			"Look-ups/s on the directory primary", "Targets:");
+			"Look-ups/s on the directory primary", "Baseline in the same run", "Targets:");
 		assertThat(Files.readAllLines(output.resolve("batches.csv"))).hasSize(1 + report.batches().size());
 	}
 
