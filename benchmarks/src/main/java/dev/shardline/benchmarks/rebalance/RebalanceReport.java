@@ -292,7 +292,7 @@ public final class RebalanceReport {
 			}
 			long[] untimed = sorted(RebalanceReport::untimedMillis);
 			long untimedSum = Arrays.stream(untimed).sum();
-			md.append(String.format("| not in a step (preflight: connections, table checks, fence triggers) | %d | %d | %,d | %.0f %% |%n",
+			md.append(String.format("| not in a step (preflight: connections, table and trigger checks; marking the entries COPYING) | %d | %d | %,d | %.0f %% |%n",
 					pct(untimed, 0.5), pct(untimed, 1), untimedSum, 100.0 * untimedSum / Math.max(1, total)));
 			md.append(String.format("| whole batch | %d | %d | %,d | (%d batches on %s workers: %.1f s of batch time in "
 					+ "%.1f s) |%n", pct(sorted(BatchLog.Batch::durationMillis), 0.5),
