@@ -355,7 +355,8 @@ public final class RebalanceReport {
 				this.firstForegroundErrors.isEmpty() ? "" : " " + this.firstForegroundErrors,
 				this.failures.isEmpty() ? "none" : String.join("; ", this.failures)));
 		if (!this.batchFailures.isEmpty()) {
-			md.append("Failed batch attempts (retried): ").append(this.batchFailures.stream().limit(3).toList()).append('\n');
+			md.append("Failed batch attempts (rolled back, retried by a later round), by cause: ").append(failureCauses())
+				.append('\n');
 		}
 		return md.toString();
 	}
@@ -374,6 +375,25 @@ public final class RebalanceReport {
 		md.append(String.format("longest per-key write pause %d ms against <= %d ms: %s.%n", pct(pauses, 1),
 				TARGET_PAUSE_MILLIS, (pct(pauses, 1) <= TARGET_PAUSE_MILLIS) ? "met" : "missed"));
 		return md.toString();
+	}
+
+	/** Failed batch attempts counted by cause (the message's last clause). */
+	public Map<String, Integer> failureCauses() {
+		Map<String, Integer> causes = new java.util.TreeMap<>();
+		for (String failure : this.batchFailures) {
+			String cause;
+			if (failure.contains("Deadlock found")) {
+				cause = (failure.contains("Copying rows") ? "deadlock while copying" : "deadlock") + " on the target's primary";
+			}
+			else if (failure.contains("took longer than move-timeout")) {
+				cause = "fenced phase longer than move-timeout";
+			}
+			else {
+				cause = failure.substring(failure.lastIndexOf(": ") + 2);
+			}
+			causes.merge(cause, 1, Integer::sum);
+		}
+		return causes;
 	}
 
 	/** A batch's time outside its logged top-level steps (acknowledgements and closing are parts of fence). */
