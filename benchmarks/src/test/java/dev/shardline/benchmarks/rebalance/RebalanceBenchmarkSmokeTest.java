@@ -50,7 +50,7 @@ class RebalanceBenchmarkSmokeTest {
 		assertThat(report.during().operations()).isPositive();
 		assertThat(report.calm().p99()).isPositive();
 		assertThat(report.during().p99()).isPositive();
-		assertThat(report.directoryLoads()).hasSize(2).allSatisfy((load) -> {
+		assertThat(report.directoryLoads()).hasSize(1).allSatisfy((load) -> {
 			assertThat(load.operations()).isPositive();
 			assertThat(load.lookups()).as("look-ups reaching the directory").isPositive();
 			assertThat(load.lookups()).isLessThanOrEqualTo(load.operations() + 1_000);
