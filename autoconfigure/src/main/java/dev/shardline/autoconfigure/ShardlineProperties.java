@@ -636,7 +636,7 @@ public class ShardlineProperties {
 		private int workers = 2;
 
 		/** Most rows per batch (keys moved in one copy, fence and flip round); a larger key is moved alone. */
-		private int batchRows = 5000;
+		private int batchRows = 1000;
 
 		/** Most keys per batch. */
 		private int batchKeys = 500;

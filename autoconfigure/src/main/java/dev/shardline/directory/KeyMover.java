@@ -64,6 +64,9 @@ public final class KeyMover {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+	/** How long a pair's passed preflight is reused by later moves between the same shards. */
+	private static final long PREFLIGHT_REUSE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	/** Stalled keys of one batch recovered together, at most. */
 	private static final int RECOVERY_CHUNK = 500;
 
@@ -85,6 +88,8 @@ public final class KeyMover {
 	private final StepListener listener;
 
 	private final MoveDebris debris;
+
+	private final Map<String, Preflight> preflights = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/**
 	 * Creates a mover.
@@ -268,6 +273,17 @@ public final class KeyMover {
 	}
 
 	private void preflight(Move move) {
+		// A rebalance runs batch after batch between the same shards: a recent preflight of the pair
+		// stands (schemas are not expected to change mid-rebalance; a column that did change still
+		// fails the copy or its verification, and the batch rolls back).
+		Preflight recent = this.preflights.get(move.source + "|" + move.target);
+		if (recent != null && System.nanoTime() - recent.at() < PREFLIGHT_REUSE_NANOS) {
+			recent.tables().forEach((table, definition) -> {
+				move.tables.put(table, definition);
+				move.copiers.put(table, new RowCopier(table, this.tables.get(table), this.settings.batchRows()));
+			});
+			return;
+		}
 		for (String shard : List.of(move.source, move.target)) {
 			String product;
 			try (Connection connection = this.router.shardNamed(shard).currentPrimary().dataSource().getConnection()) {
@@ -292,6 +308,11 @@ public final class KeyMover {
 				install(fence, target, move.target);
 			}
 		}));
+		this.preflights.put(move.source + "|" + move.target, new Preflight(Map.copyOf(move.tables), System.nanoTime()));
+	}
+
+	/** A passed preflight of a (source, target) pair: the tables' definitions, and when. */
+	private record Preflight(Map<String, MoveTable> tables, long at) {
 	}
 
 	private static void install(MoveFence fence, Connection connection, String shard) {

@@ -36,7 +36,8 @@ import dev.shardline.ShardlineException;
  * <p>Every operation takes one key value or a list of them: a batch of keys moved together is
  * claimed, checked, closed and opened in one statement each.
  *
- * <p>A mover's own session sets {@code @shardline_mover}, which the triggers let through; it also
+ * <p>A mover's own session runs in {@code READ COMMITTED} (no gap locks between batches writing
+ * one shard) and sets {@code @shardline_mover}, which the triggers let through; it also
  * asks for row-based binary logging, so replicas apply its changes without running triggers.
  */
 final class MoveFence {
@@ -240,7 +241,12 @@ final class MoveFence {
 	 * @return the session's settings before, for {@link #leaveMover}
 	 */
 	static String[] enterMover(Connection connection) throws SQLException {
-		String[] before = new String[2];
+		String[] before = new String[3];
+		// READ COMMITTED: no gap locks for the mover's locking reads and inserts, so batches writing
+		// interleaved keys on one shard do not deadlock each other (the fence relies on record locks
+		// of existing fence rows, which every isolation level takes).
+		before[2] = Integer.toString(connection.getTransactionIsolation());
+		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
 		try (Statement statement = connection.createStatement()) {
 			try (ResultSet rs = statement
 				.executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout, @@SESSION.binlog_format")) {
@@ -262,6 +268,9 @@ final class MoveFence {
 
 	/** Undoes {@link #enterMover} before the connection returns to its pool. */
 	static void leaveMover(Connection connection, String[] before) throws SQLException {
+		if (before.length > 2 && before[2] != null) {
+			connection.setTransactionIsolation(Integer.parseInt(before[2]));
+		}
 		try (Statement statement = connection.createStatement()) {
 			statement.execute("SET " + BYPASS + " = NULL");
 			if (before[0] != null && before[0].matches("[0-9]+")) {
