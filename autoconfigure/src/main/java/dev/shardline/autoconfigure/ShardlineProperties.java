@@ -1,6 +1,7 @@
 package dev.shardline.autoconfigure;
 
 import dev.shardline.directory.DirectoryBackfill;
+import dev.shardline.move.CopyPacer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -705,6 +706,15 @@ public class ShardlineProperties {
 		private int moveBatchRows = 500;
 
 		/**
+		 * How gently a move copies a key's rows while the key is still writable: after each
+		 * insert statement the copy pauses for this multiple of the time that statement's rows
+		 * took to read and write (gh-ost's nice ratio), so the source and target keep time for
+		 * the application's other statements. 0 never pauses; 1 doubles the copy's duration at
+		 * most. The fenced phase, which refuses the key's writes, is never paced.
+		 */
+		private double moveCopyNiceRatio = CopyPacer.DEFAULT_NICE_RATIO;
+
+		/**
 		 * Whether start-up fails (instead of logging an error) when the sharding strategy differs
 		 * from the one the directory's keys were placed with and a backfill has not recorded them all.
 		 */
@@ -822,6 +832,14 @@ public class ShardlineProperties {
 
 		public void setMoveBatchRows(int moveBatchRows) {
 			this.moveBatchRows = moveBatchRows;
+		}
+
+		public double getMoveCopyNiceRatio() {
+			return this.moveCopyNiceRatio;
+		}
+
+		public void setMoveCopyNiceRatio(double moveCopyNiceRatio) {
+			this.moveCopyNiceRatio = moveCopyNiceRatio;
 		}
 
 		public Map<String, String> getMoveTables() {

@@ -153,6 +153,9 @@ class ShardlineConfigurationTests {
 				"shardline.hikari.minimum-idle", "negative");
 		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.expected-instances=0"),
 				"shardline.expected-instances", "at least 1");
+		assertFailure(this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.directory.enabled=true", "shardline.directory.move-copy-nice-ratio=-0.5"),
+				"shardline.directory.move-copy-nice-ratio", "at least 0");
 	}
 
 	@Test
