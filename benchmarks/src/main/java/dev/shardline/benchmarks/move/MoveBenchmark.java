@@ -54,6 +54,9 @@ public final class MoveBenchmark {
 
 	private final MoveOptions options;
 
+	/** The running load, for the mover's step listener. */
+	private volatile MoveLoad load;
+
 	private MoveBenchmark(MoveOptions options) {
 		this.options = options;
 	}
@@ -106,9 +109,19 @@ public final class MoveBenchmark {
 					}
 				}
 			}
-			try (ConfigurableApplicationContext a = start(topology);
-					ConfigurableApplicationContext b = start(topology)) {
+			// the mover's steps, so the foreground's latencies can be told apart by the step they ran in
+			KeyMover.StepListener steps = (step, key) -> {
+				MoveLoad current = this.load;
+				if (current != null) {
+					current.step(step.ordinal());
+				}
+			};
+			try (ConfigurableApplicationContext a = start(topology, steps);
+					ConfigurableApplicationContext b = start(topology, null)) {
 				StepTimings timings = StepTimings.attach();
+				report.environment("Copy pacing", "shardline.directory.move-copy-nice-ratio = " + a
+					.getBean(dev.shardline.autoconfigure.ShardlineProperties.class).getDirectory().getMoveCopyNiceRatio()
+						+ " (set with -Dshardline.directory.move-copy-nice-ratio=...)");
 				long[][] keys = seed(a, topology);
 				measure(a, b, keys, timings, report);
 				checkNothingLeft(a, topology, keys, report);
@@ -126,7 +139,7 @@ public final class MoveBenchmark {
 		return report;
 	}
 
-	private static ConfigurableApplicationContext start(MySqlTopology topology) {
+	private static ConfigurableApplicationContext start(MySqlTopology topology, KeyMover.StepListener steps) {
 		Map<String, Object> properties = new LinkedHashMap<>(topology.shardlineProperties());
 		properties.put("shardline.directory.enabled", "true");
 		properties.put("shardline.directory.move-tables.bench_orders", "customer_id");
@@ -134,7 +147,11 @@ public final class MoveBenchmark {
 		properties.put("shardline.hikari.maximum-pool-size", "8");
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("spring.main.web-application-type", "none");
-		return new SpringApplicationBuilder(MoveBenchApplication.class).properties(properties).run();
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(MoveBenchApplication.class).properties(properties);
+		if (steps != null) {
+			builder.initializers((context) -> context.getBeanFactory().registerSingleton("moveBenchSteps", steps));
+		}
+		return builder.run();
 	}
 
 	/** Seeds each size class's keys on their owners (through the router), returns [class][key]. */
@@ -190,6 +207,7 @@ public final class MoveBenchmark {
 			}
 		}
 		MoveLoad load = new MoveLoad(2 * sizes.size(), calmKeys, sizes.get(0));
+		this.load = load;
 		load.start("a", a.getBean(OrderStore.class), this.options.foregroundThreads());
 		load.start("b", b.getBean(OrderStore.class), this.options.foregroundThreads());
 		int moveIndex = 0;
@@ -231,6 +249,7 @@ public final class MoveBenchmark {
 					awaitKeyWrites(load);
 					String from = owners.get(key);
 					String to = other(from);
+					load.step(-1);
 					load.phase(2 * c + 1);
 					long t0 = System.nanoTime();
 					KeyMover.MoveReport moved = null;
@@ -260,6 +279,7 @@ public final class MoveBenchmark {
 				load.phase(MoveLoad.UNRECORDED);
 				report.sizeClass(new MoveReport.SizeClass(size, moves, calmNanos, load.operations(2 * c),
 						load.latencies(2 * c), movingNanos, load.operations(2 * c + 1), load.latencies(2 * c + 1)));
+				report.stepForeground(size, load.latenciesByStep(2 * c + 1));
 			}
 		}
 		finally {

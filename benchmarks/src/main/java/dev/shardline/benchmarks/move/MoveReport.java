@@ -21,6 +21,8 @@ public final class MoveReport {
 
 	private final Map<String, String> environment = new LinkedHashMap<>();
 
+	private final Map<Integer, long[][]> stepForeground = new LinkedHashMap<>();
+
 	private final List<Double> loadAverages = new ArrayList<>();
 
 	private final List<SizeClass> classes = new ArrayList<>();
@@ -35,6 +37,11 @@ public final class MoveReport {
 
 	MoveReport(MoveOptions options) {
 		this.options = options;
+	}
+
+	/** Records the foreground's latencies during a class's moves by the mover's step (ordinal + 1). */
+	void stepForeground(int size, long[][] latenciesByStep) {
+		this.stepForeground.put(size, latenciesByStep);
 	}
 
 	void environment(String name, String value) {
@@ -145,6 +152,28 @@ public final class MoveReport {
 			md.append(String.format("| %,d | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", c.size(), c.calmThroughput(),
 					c.calmP99Nanos() / 1e6, c.movingThroughput(), c.movingP99Nanos() / 1e6, c.p99Ratio(),
 					c.movingThroughput() / c.calmThroughput()));
+		}
+		if (!this.stepForeground.isEmpty()) {
+			md.append("\n### Foreground during the moves by the mover's step it started in: share of operations, "
+					+ "p99 (ms) and p99 / calm p99\n\n");
+			md.append("| Rows | Step | Share of ops | p99 (ms) | p99 ratio |\n|---:|:---|---:|---:|---:|\n");
+			for (SizeClass c : this.classes) {
+				long[][] bySteps = this.stepForeground.get(c.size());
+				if (bySteps == null) {
+					continue;
+				}
+				for (int s = 0; s < bySteps.length; s++) {
+					if (bySteps[s].length == 0) {
+						continue;
+					}
+					String step = (s == 0) ? "preflight"
+							: dev.shardline.directory.KeyMover.Step.values()[s - 1].name().toLowerCase(java.util.Locale.ROOT);
+					long p99 = percentile(bySteps[s], 0.99);
+					md.append(String.format("| %,d | %s | %.1f %% | %.2f | %.2f |%n", c.size(), step,
+							100.0 * bySteps[s].length / Math.max(1, c.movingOps()), p99 / 1e6,
+							(double) p99 / Math.max(1, c.calmP99Nanos())));
+				}
+			}
 		}
 		if (this.digestCost != null) {
 			md.append(String.format("%n### Reading one key's row digests, on its quiet primary (%,d rows, median of 5)%n%n"
