@@ -57,6 +57,14 @@ public final class MoveBenchmark {
 	/** The running load, for the mover's step listener. */
 	private volatile MoveLoad load;
 
+	/** Tells the load the mover's steps. */
+	private final KeyMover.StepListener steps = (step, key) -> {
+		MoveLoad current = this.load;
+		if (current != null) {
+			current.step(step.ordinal());
+		}
+	};
+
 	private MoveBenchmark(MoveOptions options) {
 		this.options = options;
 	}
@@ -110,13 +118,7 @@ public final class MoveBenchmark {
 				}
 			}
 			// the mover's steps, so the foreground's latencies can be told apart by the step they ran in
-			KeyMover.StepListener steps = (step, key) -> {
-				MoveLoad current = this.load;
-				if (current != null) {
-					current.step(step.ordinal());
-				}
-			};
-			try (ConfigurableApplicationContext a = start(topology, steps);
+			try (ConfigurableApplicationContext a = start(topology, this.steps);
 					ConfigurableApplicationContext b = start(topology, null)) {
 				StepTimings timings = StepTimings.attach();
 				report.environment("Copy pacing", "shardline.directory.move-copy-nice-ratio = " + a
@@ -137,6 +139,15 @@ public final class MoveBenchmark {
 		System.out.println(markdown);
 		log("Results in " + this.options.output().toAbsolutePath());
 		return report;
+	}
+
+	/** The configured mover's settings, as the auto-configuration builds them. */
+	private static KeyMover.Settings settings(ConfigurableApplicationContext context) {
+		dev.shardline.autoconfigure.ShardlineProperties.Directory directory = context
+			.getBean(dev.shardline.autoconfigure.ShardlineProperties.class)
+			.getDirectory();
+		return new KeyMover.Settings(directory.getMoveTimeout(), directory.getMoveStaleAfter(),
+				directory.getMoveBatchRows(), directory.getMoveCopyNiceRatio());
 	}
 
 	private static ConfigurableApplicationContext start(MySqlTopology topology, KeyMover.StepListener steps) {
@@ -206,7 +217,20 @@ public final class MoveBenchmark {
 				owners.put(key, router.shardFor(key, "bench").name());
 			}
 		}
-		MoveLoad load = new MoveLoad(2 * sizes.size(), calmKeys, sizes.get(0));
+		// per class: the calm window, the configured mover's moves, the compared mover's moves
+		MoveLoad load = new MoveLoad(3 * sizes.size(), calmKeys, sizes.get(0));
+		Double compare = this.options.compareNiceRatio();
+		KeyMover compared = null;
+		String configured = "";
+		if (compare != null) {
+			KeyMover.Settings settings = settings(a);
+			compared = new KeyMover(a.getBean(dev.shardline.directory.ShardDirectory.class),
+					a.getBean(dev.shardline.directory.DirectorySync.class), router,
+					a.getBean(dev.shardline.autoconfigure.ShardlineProperties.class).getDirectory().getMoveTables(),
+					new KeyMover.Settings(settings.moveTimeout(), settings.staleAfter(), settings.batchRows(), compare),
+					new dev.shardline.directory.MoveHistory(20), this.steps);
+			configured = " (nice " + settings.copyNiceRatio() + ")";
+		}
 		this.load = load;
 		load.start("a", a.getBean(OrderStore.class), this.options.foregroundThreads());
 		load.start("b", b.getBean(OrderStore.class), this.options.foregroundThreads());
@@ -235,27 +259,32 @@ public final class MoveBenchmark {
 				// The key writers keep writing (a key of the class, not moving): the calm window has
 				// the same clients as the moves, only no move.
 				load.writeKey(keys[c][0], -1, size);
-				load.phase(2 * c);
+				load.phase(3 * c);
 				long calmStart = System.nanoTime();
 				sleep(this.options.calmSeconds());
 				long calmNanos = System.nanoTime() - calmStart;
 				load.phase(MoveLoad.UNRECORDED);
-				long movingNanos = 0;
-				List<MoveReport.Move> moves = new ArrayList<>();
-				for (int m = 0; m < this.options.moves(); m++) {
+				long[] movingNanosOf = new long[2];
+				List<List<MoveReport.Move>> movesOf = List.of(new ArrayList<>(), new ArrayList<>());
+				int total = (compared != null) ? 2 * this.options.moves() : this.options.moves();
+				for (int m = 0; m < total; m++) {
 					long key = keys[c][m % keys[c].length];
+					// with a compared mover: both keys with one mover, then both with the other, and so on
+					int variant = (compared != null) ? (m / keys[c].length) % 2 : 0;
+					KeyMover moving = (variant == 0) ? mover : compared;
+					List<MoveReport.Move> moves = movesOf.get(variant);
 					int index = moveIndex++;
 					load.writeKey(key, index, size);
 					awaitKeyWrites(load);
 					String from = owners.get(key);
 					String to = other(from);
 					load.step(-1);
-					load.phase(2 * c + 1);
+					load.phase(3 * c + 1 + variant);
 					long t0 = System.nanoTime();
 					KeyMover.MoveReport moved = null;
 					String failure = null;
 					try {
-						moved = mover.move(key, to);
+						moved = moving.move(key, to);
 						owners.put(key, moved.to());
 					}
 					catch (RuntimeException ex) {
@@ -265,7 +294,7 @@ public final class MoveBenchmark {
 					}
 					long elapsed = System.nanoTime() - t0;
 					load.phase(MoveLoad.UNRECORDED);
-					movingNanos += elapsed;
+					movingNanosOf[variant] += elapsed;
 					boolean writable = awaitWritable(load);
 					long[] refusals = load.refusalsOf(index);
 					MoveReport.Move move = new MoveReport.Move(size, key, from, to, failure,
@@ -277,9 +306,14 @@ public final class MoveBenchmark {
 					log(move.toString());
 				}
 				load.phase(MoveLoad.UNRECORDED);
-				report.sizeClass(new MoveReport.SizeClass(size, moves, calmNanos, load.operations(2 * c),
-						load.latencies(2 * c), movingNanos, load.operations(2 * c + 1), load.latencies(2 * c + 1)));
-				report.stepForeground(size, load.latenciesByStep(2 * c + 1));
+				for (int variant = 0; variant < ((compared != null) ? 2 : 1); variant++) {
+					String label = String.format("%,d", size)
+							+ ((compared == null) ? "" : (variant == 0) ? configured : " (nice " + compare + ")");
+					report.sizeClass(new MoveReport.SizeClass(size, label, movesOf.get(variant), calmNanos,
+							load.operations(3 * c), load.latencies(3 * c), movingNanosOf[variant],
+							load.operations(3 * c + 1 + variant), load.latencies(3 * c + 1 + variant)));
+					report.stepForeground(label, load.latenciesByStep(3 * c + 1 + variant));
+				}
 			}
 		}
 		finally {

@@ -14,9 +14,12 @@ import java.util.List;
  * @param foregroundThreads foreground writer threads per instance (other keys)
  * @param warmupMoves unmeasured moves before the first class (JIT, pools)
  * @param output where report.md and results.json go
+ * @param compareNiceRatio null, or a second copy pacing ratio: each class then also makes
+ * {@code moves} moves with a mover using it, alternating with the configured mover's, against the
+ * same calm window
  */
 public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, double calmSeconds, int foregroundThreads,
-		int warmupMoves, Path output) {
+		int warmupMoves, Path output, Double compareNiceRatio) {
 
 	static final String USAGE = """
 			Key-move benchmark: moves keys of each size back and forth between two shards while two application
@@ -30,6 +33,8 @@ public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, doubl
 			  --threads 2             foreground writer threads per instance
 			  --warmup 6              unmeasured warm-up moves
 			  --out DIR               output directory (default benchmarks/target/moves)
+			  --compare-nice-ratio R  also move with copy pacing R, alternating with the configured mover
+			                          (shardline.directory.move-copy-nice-ratio, e.g. -D...=0) move by move
 			  --smoke                 sizes 10,100, 2 moves each, 1 s calm, 1 warm-up move
 			""";
 
@@ -46,6 +51,7 @@ public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, doubl
 		int threads = 2;
 		int warmup = 6;
 		Path out = Path.of("benchmarks", "target", "moves");
+		Double compare = null;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--smoke" -> {
@@ -67,13 +73,14 @@ public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, doubl
 				case "--threads" -> threads = Integer.parseInt(value(args, ++i));
 				case "--warmup" -> warmup = Integer.parseInt(value(args, ++i));
 				case "--out" -> out = Path.of(value(args, ++i));
+				case "--compare-nice-ratio" -> compare = Double.parseDouble(value(args, ++i));
 				default -> throw new IllegalArgumentException("Unknown option " + args[i] + "\n" + USAGE);
 			}
 		}
 		if (moves < 1 || keys < 1 || threads < 1 || calm <= 0 || sizes.isEmpty()) {
 			throw new IllegalArgumentException("moves, keys, threads and calm must be positive\n" + USAGE);
 		}
-		return new MoveOptions(sizes, moves, keys, calm, threads, warmup, out);
+		return new MoveOptions(sizes, moves, keys, calm, threads, warmup, out, compare);
 	}
 
 	private static String value(String[] args, int i) {
