@@ -222,14 +222,18 @@ public final class MoveBenchmark {
 		Double compare = this.options.compareNiceRatio();
 		KeyMover compared = null;
 		String configured = "";
+		String comparedLabel = "";
 		if (compare != null) {
 			KeyMover.Settings settings = settings(a);
+			int batchRows = (this.options.compareBatchRows() != null) ? this.options.compareBatchRows()
+					: settings.batchRows();
 			compared = new KeyMover(a.getBean(dev.shardline.directory.ShardDirectory.class),
 					a.getBean(dev.shardline.directory.DirectorySync.class), router,
 					a.getBean(dev.shardline.autoconfigure.ShardlineProperties.class).getDirectory().getMoveTables(),
-					new KeyMover.Settings(settings.moveTimeout(), settings.staleAfter(), settings.batchRows(), compare),
+					new KeyMover.Settings(settings.moveTimeout(), settings.staleAfter(), batchRows, compare),
 					new dev.shardline.directory.MoveHistory(20), this.steps);
-			configured = " (nice " + settings.copyNiceRatio() + ")";
+			configured = " (nice " + settings.copyNiceRatio() + ", batch " + settings.batchRows() + ")";
+			comparedLabel = " (nice " + compare + ", batch " + batchRows + ")";
 		}
 		this.load = load;
 		load.start("a", a.getBean(OrderStore.class), this.options.foregroundThreads());
@@ -308,7 +312,7 @@ public final class MoveBenchmark {
 				load.phase(MoveLoad.UNRECORDED);
 				for (int variant = 0; variant < ((compared != null) ? 2 : 1); variant++) {
 					String label = String.format("%,d", size)
-							+ ((compared == null) ? "" : (variant == 0) ? configured : " (nice " + compare + ")");
+							+ ((compared == null) ? "" : (variant == 0) ? configured : comparedLabel);
 					report.sizeClass(new MoveReport.SizeClass(size, label, movesOf.get(variant), calmNanos,
 							load.operations(3 * c), load.latencies(3 * c), movingNanosOf[variant],
 							load.operations(3 * c + 1 + variant), load.latencies(3 * c + 1 + variant)));
