@@ -709,10 +709,12 @@ public class ShardlineProperties {
 		 * How gently a move copies a key's rows while the key is still writable: after each
 		 * insert statement the copy pauses for this multiple of the time that statement's rows
 		 * took to read and write (gh-ost's nice ratio), so the source and target keep time for
-		 * the application's other statements. 0 never pauses; 1 doubles the copy's duration at
-		 * most. The fenced phase, which refuses the key's writes, is never paced.
+		 * the application's other statements. 0 never pauses; with 1 the copy works at most half
+		 * of the time. The fenced phase, which refuses the key's writes, is never paced. (The
+		 * same default as {@link CopyPacer#DEFAULT_NICE_RATIO}; a literal, for the configuration
+		 * metadata.)
 		 */
-		private double moveCopyNiceRatio = CopyPacer.DEFAULT_NICE_RATIO;
+		private double moveCopyNiceRatio = 1.0;
 
 		/**
 		 * Whether start-up fails (instead of logging an error) when the sharding strategy differs

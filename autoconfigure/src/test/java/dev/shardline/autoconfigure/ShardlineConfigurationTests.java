@@ -138,6 +138,12 @@ class ShardlineConfigurationTests {
 	}
 
 	@Test
+	void copyPacingDefaultsToTheMoverDefault() {
+		assertThat(new ShardlineProperties().getDirectory().getMoveCopyNiceRatio())
+			.isEqualTo(dev.shardline.move.CopyPacer.DEFAULT_NICE_RATIO);
+	}
+
+	@Test
 	void zeroAndNegativeSizes() {
 		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.shards.shard-0.weight=0"),
 				"shardline.shards.shard-0.weight", "at least 1");

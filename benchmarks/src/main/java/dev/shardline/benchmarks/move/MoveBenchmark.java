@@ -273,8 +273,9 @@ public final class MoveBenchmark {
 				int total = (compared != null) ? 2 * this.options.moves() : this.options.moves();
 				for (int m = 0; m < total; m++) {
 					long key = keys[c][m % keys[c].length];
-					// with a compared mover: both keys with one mover, then both with the other, and so on
-					int variant = (compared != null) ? (m / keys[c].length) % 2 : 0;
+					// with a compared mover: each key there and back with one mover, then with the other,
+					// and so on, so that both movers move every key in both directions equally often
+					int variant = (compared != null) ? (m / (2 * keys[c].length)) % 2 : 0;
 					KeyMover moving = (variant == 0) ? mover : compared;
 					List<MoveReport.Move> moves = movesOf.get(variant);
 					int index = moveIndex++;
