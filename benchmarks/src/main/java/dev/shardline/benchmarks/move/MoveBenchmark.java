@@ -314,10 +314,11 @@ public final class MoveBenchmark {
 				for (int variant = 0; variant < ((compared != null) ? 2 : 1); variant++) {
 					String label = String.format("%,d", size)
 							+ ((compared == null) ? "" : (variant == 0) ? configured : comparedLabel);
-					report.sizeClass(new MoveReport.SizeClass(size, label, movesOf.get(variant), calmNanos,
-							load.operations(3 * c), load.latencies(3 * c), movingNanosOf[variant],
-							load.operations(3 * c + 1 + variant), load.latencies(3 * c + 1 + variant)));
-					report.stepForeground(label, load.latenciesByStep(3 * c + 1 + variant));
+					MoveReport.SizeClass sizeClass = new MoveReport.SizeClass(size, label, movesOf.get(variant),
+							calmNanos, load.operations(3 * c), load.latencies(3 * c), movingNanosOf[variant],
+							load.operations(3 * c + 1 + variant), load.latencies(3 * c + 1 + variant));
+					report.sizeClass(sizeClass);
+					report.stepForeground(sizeClass, load.latenciesByStep(3 * c + 1 + variant));
 				}
 			}
 		}

@@ -21,7 +21,8 @@ public final class MoveReport {
 
 	private final Map<String, String> environment = new LinkedHashMap<>();
 
-	private final Map<String, long[][]> stepForeground = new LinkedHashMap<>();
+	/** Per size class (by identity: two compared movers may show the same label). */
+	private final Map<SizeClass, long[][]> stepForeground = new java.util.IdentityHashMap<>();
 
 	private final List<Double> loadAverages = new ArrayList<>();
 
@@ -40,8 +41,8 @@ public final class MoveReport {
 	}
 
 	/** Records the foreground's latencies during a class's moves by the mover's step (ordinal + 1). */
-	void stepForeground(String label, long[][] latenciesByStep) {
-		this.stepForeground.put(label, latenciesByStep);
+	void stepForeground(SizeClass sizeClass, long[][] latenciesByStep) {
+		this.stepForeground.put(sizeClass, latenciesByStep);
 	}
 
 	void environment(String name, String value) {
@@ -158,7 +159,7 @@ public final class MoveReport {
 					+ "p99 (ms) and p99 / calm p99\n\n");
 			md.append("| Rows | Step | Share of ops | p99 (ms) | p99 ratio |\n|---:|:---|---:|---:|---:|\n");
 			for (SizeClass c : this.classes) {
-				long[][] bySteps = this.stepForeground.get(c.label());
+				long[][] bySteps = this.stepForeground.get(c);
 				if (bySteps == null) {
 					continue;
 				}
