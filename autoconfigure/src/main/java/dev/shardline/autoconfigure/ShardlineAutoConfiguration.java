@@ -439,7 +439,7 @@ public final class ShardlineAutoConfiguration {
 			ShardlineProperties.Directory settings = properties.getDirectory();
 			return new KeyMover(directory, sync, router, settings.getMoveTables(),
 					new KeyMover.Settings(settings.getMoveTimeout(), settings.getMoveStaleAfter(),
-							settings.getMoveBatchRows()),
+							settings.getMoveBatchRows(), settings.getMoveCopyNiceRatio()),
 					new MoveHistory(20), listener.getIfAvailable());
 		}
 

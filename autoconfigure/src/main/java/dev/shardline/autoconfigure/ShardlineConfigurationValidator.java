@@ -144,6 +144,12 @@ final class ShardlineConfigurationValidator {
 				problems.add(new ConfigurationProblem("shardline.directory.move-batch-rows",
 						"must be at least 1 but is " + directory.getMoveBatchRows(), "set a positive number of rows"));
 			}
+			double niceRatio = directory.getMoveCopyNiceRatio();
+			if (!(niceRatio >= 0) || Double.isInfinite(niceRatio)) {
+				problems.add(new ConfigurationProblem("shardline.directory.move-copy-nice-ratio",
+						"must be a number of at least 0 but is " + niceRatio,
+						"set 0 to copy without pauses, or e.g. 1 to pause as long as each batch took"));
+			}
 			if (directory.getCacheSize() < 1) {
 				problems.add(new ConfigurationProblem("shardline.directory.cache-size",
 						"must be at least 1 but is " + directory.getCacheSize(), "set a positive number of entries"));

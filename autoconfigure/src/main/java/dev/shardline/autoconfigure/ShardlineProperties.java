@@ -1,6 +1,7 @@
 package dev.shardline.autoconfigure;
 
 import dev.shardline.directory.DirectoryBackfill;
+import dev.shardline.move.CopyPacer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -793,6 +794,17 @@ public class ShardlineProperties {
 		private int moveBatchRows = 500;
 
 		/**
+		 * How gently a move copies a key's rows while the key is still writable: after each
+		 * insert statement the copy pauses for this multiple of the time that statement's rows
+		 * took to read and write (gh-ost's nice ratio), so the source and target keep time for
+		 * the application's other statements. 0 never pauses; with 1 the copy works at most half
+		 * of the time. The fenced phase, which refuses the key's writes, is never paced. (The
+		 * same default as {@link CopyPacer#DEFAULT_NICE_RATIO}; a literal, for the configuration
+		 * metadata.)
+		 */
+		private double moveCopyNiceRatio = 1.0;
+
+		/**
 		 * Whether start-up fails (instead of logging an error) when the sharding strategy differs
 		 * from the one the directory's keys were placed with and a backfill has not recorded them all.
 		 */
@@ -910,6 +922,14 @@ public class ShardlineProperties {
 
 		public void setMoveBatchRows(int moveBatchRows) {
 			this.moveBatchRows = moveBatchRows;
+		}
+
+		public double getMoveCopyNiceRatio() {
+			return this.moveCopyNiceRatio;
+		}
+
+		public void setMoveCopyNiceRatio(double moveCopyNiceRatio) {
+			this.moveCopyNiceRatio = moveCopyNiceRatio;
 		}
 
 		public Map<String, String> getMoveTables() {

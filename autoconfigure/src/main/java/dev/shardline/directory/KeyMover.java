@@ -300,7 +300,8 @@ public final class KeyMover {
 		}
 		onPrimary(move.source, (source) -> onPrimary(move.target, (target) -> {
 			for (Map.Entry<String, String> table : this.tables.entrySet()) {
-				RowCopier copier = new RowCopier(table.getKey(), table.getValue(), this.settings.batchRows());
+				RowCopier copier = new RowCopier(table.getKey(), table.getValue(), this.settings.batchRows(),
+						new dev.shardline.move.CopyPacer(this.settings.copyNiceRatio()));
 				move.tables.put(table.getKey(), copier.preflight(source, target));
 				move.copiers.put(table.getKey(), copier);
 				MoveFence fence = fence(table.getKey());
@@ -940,8 +941,21 @@ public final class KeyMover {
 	 * @param staleAfter how long a COPYING or CLEANING entry may go unchanged before any instance
 	 * takes its move over
 	 * @param batchRows rows per insert statement of the copy
+	 * @param copyNiceRatio how long the copy pauses after each batch, as a multiple of the batch's
+	 * time (0: never); the fenced phase is never paced
 	 */
-	public record Settings(Duration moveTimeout, Duration staleAfter, int batchRows) {
+	public record Settings(Duration moveTimeout, Duration staleAfter, int batchRows, double copyNiceRatio) {
+
+		/**
+		 * Settings with the default copy pacing ({@link dev.shardline.move.CopyPacer#DEFAULT_NICE_RATIO}).
+		 * @param moveTimeout the longest a key's writes are refused by a live mover
+		 * @param staleAfter how long a COPYING or CLEANING entry may go unchanged
+		 * @param batchRows rows per insert statement of the copy
+		 */
+		public Settings(Duration moveTimeout, Duration staleAfter, int batchRows) {
+			this(moveTimeout, staleAfter, batchRows, dev.shardline.move.CopyPacer.DEFAULT_NICE_RATIO);
+		}
+
 	}
 
 	/**

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,19 +74,33 @@ public final class RowCopier {
 
 	private final int batchRows;
 
+	private final CopyPacer pacer;
+
 	/**
-	 * Creates a copier for one table.
+	 * Creates a copier for one table whose copies are not paced.
 	 * @param table the table's name
 	 * @param keyColumn the column holding the moved key
 	 * @param batchRows the most rows per {@code INSERT} statement
 	 */
 	public RowCopier(String table, String keyColumn, int batchRows) {
+		this(table, keyColumn, batchRows, CopyPacer.off());
+	}
+
+	/**
+	 * Creates a copier for one table.
+	 * @param table the table's name
+	 * @param keyColumn the column holding the moved key
+	 * @param batchRows the most rows per {@code INSERT} statement
+	 * @param pacer paces {@link #copyAll} (only it: catch-ups and verifications are never paced)
+	 */
+	public RowCopier(String table, String keyColumn, int batchRows, CopyPacer pacer) {
 		if (batchRows < 1) {
 			throw new IllegalArgumentException("batchRows must be at least 1, was " + batchRows);
 		}
 		this.table = Objects.requireNonNull(table, "table");
 		this.keyColumn = Objects.requireNonNull(keyColumn, "keyColumn");
 		this.batchRows = batchRows;
+		this.pacer = Objects.requireNonNull(pacer, "pacer");
 	}
 
 	/**
@@ -156,7 +171,8 @@ public final class RowCopier {
 	/**
 	 * Deletes every target row of the key, then copies every source row of the key exactly, in
 	 * multi-row {@code INSERT} statements, reading the source as one streamed query in primary-key
-	 * order.
+	 * order. Paced by the copier's {@link CopyPacer}: with a ratio above 0, each statement's rows
+	 * are on the target before the next are read, and the copy then pauses.
 	 * @param table the table, as {@link #preflight} returned it
 	 * @param source a connection to the source's primary
 	 * @param target a connection to the target's primary
@@ -169,7 +185,7 @@ public final class RowCopier {
 		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
 			deleteKey(table, target, keyValue);
-			return copyRows(table, source, target, keyValue, null, null);
+			return copyRows(table, source, target, keyValue, null, null, this.pacer.isOn());
 		}
 		catch (SQLException ex) {
 			throw failure("Copying", table, keyValue, ex);
@@ -306,7 +322,7 @@ public final class RowCopier {
 		fetch.addAll(changed);
 		Set<String> copied = new HashSet<>();
 		for (List<RowDigest> chunk : chunks(fetch)) {
-			copyRows(table, source, target, keyValue, match(primaryKey, chunk), copied);
+			copyRows(table, source, target, keyValue, match(primaryKey, chunk), copied, false);
 		}
 		long inserted = missing.stream().filter((row) -> copied.contains(row.id())).count();
 		long replaced = changed.stream().filter((row) -> copied.contains(row.id())).count();
@@ -431,10 +447,11 @@ public final class RowCopier {
 
 	/**
 	 * Streams the key's rows (those matching {@code condition}, if given) from source to
-	 * target in multi-row inserts; records the copied rows' ids in {@code copied}, if given.
+	 * target in multi-row inserts; records the copied rows' ids in {@code copied}, if given;
+	 * paced by the copier's pacer if {@code paced}.
 	 */
 	private long copyRows(MoveTable table, Connection source, Connection target, Object keyValue, String condition,
-			Set<String> copied) throws SQLException {
+			Set<String> copied, boolean paced) throws SQLException {
 		List<MoveColumn> primaryKey = table.primaryKeyColumns();
 		List<MoveColumn> stored = table.storedColumns();
 		StringBuilder select = new StringBuilder("SELECT ");
@@ -454,7 +471,8 @@ public final class RowCopier {
 			select.append(" AND (").append(condition).append(')');
 		}
 		select.append(" ORDER BY ").append(table.orderByPrimaryKey());
-		try (InsertWriter writer = new InsertWriter(table, stored, target, this.batchRows);
+		try (InsertWriter writer = new InsertWriter(table, stored, target, this.batchRows,
+				paced ? this.pacer.start() : null);
 				PreparedStatement statement = streaming(source, select.toString())) {
 			Keys.bind(statement, 1, keyValue);
 			try (ResultSet rs = statement.executeQuery()) {
@@ -673,7 +691,8 @@ public final class RowCopier {
 	/**
 	 * Writes rows as multi-row INSERT statements of bounded size, on its own thread: the target
 	 * executes one statement while the next is read from the source and built, so neither server
-	 * waits for the other. Each connection is still used by one thread only.
+	 * waits for the other. Each connection is still used by one thread only. When paced, each
+	 * statement runs before the next rows are read, and then the copy pauses.
 	 */
 	private static final class InsertWriter implements AutoCloseable {
 
@@ -695,15 +714,22 @@ public final class RowCopier {
 
 		private final Thread thread;
 
+		/** Released once per statement the thread ran. */
+		private final Semaphore executed = new Semaphore(0);
+
+		private final CopyPacer.Pace pace;
+
 		private volatile SQLException failure;
 
 		private volatile long written;
 
 		private int rows;
 
-		InsertWriter(MoveTable table, List<MoveColumn> columns, Connection target, int batchRows) throws SQLException {
+		InsertWriter(MoveTable table, List<MoveColumn> columns, Connection target, int batchRows,
+				CopyPacer.Pace pace) throws SQLException {
 			this.columns = columns;
 			this.batchRows = batchRows;
+			this.pace = pace;
 			this.statement = target.createStatement();
 			long maxPacket;
 			try (ResultSet rs = this.statement.executeQuery("SELECT @@max_allowed_packet")) {
@@ -759,6 +785,28 @@ public final class RowCopier {
 				send(this.sql.toString());
 				this.sql.setLength(0);
 				this.rows = 0;
+				if (this.pace != null) {
+					pause();
+				}
+			}
+		}
+
+		/** Waits until the statement just sent ran (the batch is on the target), then pauses. */
+		private void pause() throws SQLException {
+			try {
+				while (!this.executed.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+					if (this.failure != null || !this.thread.isAlive()) {
+						break;
+					}
+				}
+				if (this.failure != null) {
+					throw this.failure;
+				}
+				this.pace.batchDone();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new SQLException("Interrupted while copying rows", ex);
 			}
 		}
 
@@ -787,6 +835,7 @@ public final class RowCopier {
 						return;
 					}
 					this.written += this.statement.executeLargeUpdate(next);
+					this.executed.release();
 				}
 			}
 			catch (SQLException ex) {

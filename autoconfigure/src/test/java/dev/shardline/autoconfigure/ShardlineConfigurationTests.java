@@ -138,6 +138,12 @@ class ShardlineConfigurationTests {
 	}
 
 	@Test
+	void copyPacingDefaultsToTheMoverDefault() {
+		assertThat(new ShardlineProperties().getDirectory().getMoveCopyNiceRatio())
+			.isEqualTo(dev.shardline.move.CopyPacer.DEFAULT_NICE_RATIO);
+	}
+
+	@Test
 	void zeroAndNegativeSizes() {
 		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.shards.shard-0.weight=0"),
 				"shardline.shards.shard-0.weight", "at least 1");
@@ -153,6 +159,9 @@ class ShardlineConfigurationTests {
 				"shardline.hikari.minimum-idle", "negative");
 		assertFailure(this.runner.withPropertyValues(twoShards()).withPropertyValues("shardline.expected-instances=0"),
 				"shardline.expected-instances", "at least 1");
+		assertFailure(this.runner.withPropertyValues(twoShards())
+			.withPropertyValues("shardline.directory.enabled=true", "shardline.directory.move-copy-nice-ratio=-0.5"),
+				"shardline.directory.move-copy-nice-ratio", "at least 0");
 	}
 
 	@Test

@@ -54,6 +54,17 @@ public final class MoveBenchmark {
 
 	private final MoveOptions options;
 
+	/** The running load, for the mover's step listener. */
+	private volatile MoveLoad load;
+
+	/** Tells the load the mover's steps. */
+	private final KeyMover.StepListener steps = (step, key) -> {
+		MoveLoad current = this.load;
+		if (current != null) {
+			current.step(step.ordinal());
+		}
+	};
+
 	private MoveBenchmark(MoveOptions options) {
 		this.options = options;
 	}
@@ -106,9 +117,13 @@ public final class MoveBenchmark {
 					}
 				}
 			}
-			try (ConfigurableApplicationContext a = start(topology);
-					ConfigurableApplicationContext b = start(topology)) {
+			// the mover's steps, so the foreground's latencies can be told apart by the step they ran in
+			try (ConfigurableApplicationContext a = start(topology, this.steps);
+					ConfigurableApplicationContext b = start(topology, null)) {
 				StepTimings timings = StepTimings.attach();
+				report.environment("Copy pacing", "shardline.directory.move-copy-nice-ratio = " + a
+					.getBean(dev.shardline.autoconfigure.ShardlineProperties.class).getDirectory().getMoveCopyNiceRatio()
+						+ " (set with -Dshardline.directory.move-copy-nice-ratio=...)");
 				long[][] keys = seed(a, topology);
 				measure(a, b, keys, timings, report);
 				checkNothingLeft(a, topology, keys, report);
@@ -126,7 +141,16 @@ public final class MoveBenchmark {
 		return report;
 	}
 
-	private static ConfigurableApplicationContext start(MySqlTopology topology) {
+	/** The configured mover's settings, as the auto-configuration builds them. */
+	private static KeyMover.Settings settings(ConfigurableApplicationContext context) {
+		dev.shardline.autoconfigure.ShardlineProperties.Directory directory = context
+			.getBean(dev.shardline.autoconfigure.ShardlineProperties.class)
+			.getDirectory();
+		return new KeyMover.Settings(directory.getMoveTimeout(), directory.getMoveStaleAfter(),
+				directory.getMoveBatchRows(), directory.getMoveCopyNiceRatio());
+	}
+
+	private static ConfigurableApplicationContext start(MySqlTopology topology, KeyMover.StepListener steps) {
 		Map<String, Object> properties = new LinkedHashMap<>(topology.shardlineProperties());
 		properties.put("shardline.directory.enabled", "true");
 		properties.put("shardline.directory.move-tables.bench_orders", "customer_id");
@@ -134,7 +158,11 @@ public final class MoveBenchmark {
 		properties.put("shardline.hikari.maximum-pool-size", "8");
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("spring.main.web-application-type", "none");
-		return new SpringApplicationBuilder(MoveBenchApplication.class).properties(properties).run();
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(MoveBenchApplication.class).properties(properties);
+		if (steps != null) {
+			builder.initializers((context) -> context.getBeanFactory().registerSingleton("moveBenchSteps", steps));
+		}
+		return builder.run();
 	}
 
 	/** Seeds each size class's keys on their owners (through the router), returns [class][key]. */
@@ -189,7 +217,25 @@ public final class MoveBenchmark {
 				owners.put(key, router.shardFor(key, "bench").name());
 			}
 		}
-		MoveLoad load = new MoveLoad(2 * sizes.size(), calmKeys, sizes.get(0));
+		// per class: the calm window, the configured mover's moves, the compared mover's moves
+		MoveLoad load = new MoveLoad(3 * sizes.size(), calmKeys, sizes.get(0));
+		Double compare = this.options.compareNiceRatio();
+		KeyMover compared = null;
+		String configured = "";
+		String comparedLabel = "";
+		if (compare != null) {
+			KeyMover.Settings settings = settings(a);
+			int batchRows = (this.options.compareBatchRows() != null) ? this.options.compareBatchRows()
+					: settings.batchRows();
+			compared = new KeyMover(a.getBean(dev.shardline.directory.ShardDirectory.class),
+					a.getBean(dev.shardline.directory.DirectorySync.class), router,
+					a.getBean(dev.shardline.autoconfigure.ShardlineProperties.class).getDirectory().getMoveTables(),
+					new KeyMover.Settings(settings.moveTimeout(), settings.staleAfter(), batchRows, compare),
+					new dev.shardline.directory.MoveHistory(20), this.steps);
+			configured = " (nice " + settings.copyNiceRatio() + ", batch " + settings.batchRows() + ")";
+			comparedLabel = " (nice " + compare + ", batch " + batchRows + ")";
+		}
+		this.load = load;
 		load.start("a", a.getBean(OrderStore.class), this.options.foregroundThreads());
 		load.start("b", b.getBean(OrderStore.class), this.options.foregroundThreads());
 		int moveIndex = 0;
@@ -217,26 +263,33 @@ public final class MoveBenchmark {
 				// The key writers keep writing (a key of the class, not moving): the calm window has
 				// the same clients as the moves, only no move.
 				load.writeKey(keys[c][0], -1, size);
-				load.phase(2 * c);
+				load.phase(3 * c);
 				long calmStart = System.nanoTime();
 				sleep(this.options.calmSeconds());
 				long calmNanos = System.nanoTime() - calmStart;
 				load.phase(MoveLoad.UNRECORDED);
-				long movingNanos = 0;
-				List<MoveReport.Move> moves = new ArrayList<>();
-				for (int m = 0; m < this.options.moves(); m++) {
+				long[] movingNanosOf = new long[2];
+				List<List<MoveReport.Move>> movesOf = List.of(new ArrayList<>(), new ArrayList<>());
+				int total = (compared != null) ? 2 * this.options.moves() : this.options.moves();
+				for (int m = 0; m < total; m++) {
 					long key = keys[c][m % keys[c].length];
+					// with a compared mover: each key there and back with one mover, then with the other,
+					// and so on, so that both movers move every key in both directions equally often
+					int variant = (compared != null) ? (m / (2 * keys[c].length)) % 2 : 0;
+					KeyMover moving = (variant == 0) ? mover : compared;
+					List<MoveReport.Move> moves = movesOf.get(variant);
 					int index = moveIndex++;
 					load.writeKey(key, index, size);
 					awaitKeyWrites(load);
 					String from = owners.get(key);
 					String to = other(from);
-					load.phase(2 * c + 1);
+					load.step(-1);
+					load.phase(3 * c + 1 + variant);
 					long t0 = System.nanoTime();
 					KeyMover.MoveReport moved = null;
 					String failure = null;
 					try {
-						moved = mover.move(key, to);
+						moved = moving.move(key, to);
 						owners.put(key, moved.to());
 					}
 					catch (RuntimeException ex) {
@@ -246,7 +299,7 @@ public final class MoveBenchmark {
 					}
 					long elapsed = System.nanoTime() - t0;
 					load.phase(MoveLoad.UNRECORDED);
-					movingNanos += elapsed;
+					movingNanosOf[variant] += elapsed;
 					boolean writable = awaitWritable(load);
 					long[] refusals = load.refusalsOf(index);
 					MoveReport.Move move = new MoveReport.Move(size, key, from, to, failure,
@@ -258,8 +311,15 @@ public final class MoveBenchmark {
 					log(move.toString());
 				}
 				load.phase(MoveLoad.UNRECORDED);
-				report.sizeClass(new MoveReport.SizeClass(size, moves, calmNanos, load.operations(2 * c),
-						load.latencies(2 * c), movingNanos, load.operations(2 * c + 1), load.latencies(2 * c + 1)));
+				for (int variant = 0; variant < ((compared != null) ? 2 : 1); variant++) {
+					String label = String.format("%,d", size)
+							+ ((compared == null) ? "" : (variant == 0) ? configured : comparedLabel);
+					MoveReport.SizeClass sizeClass = new MoveReport.SizeClass(size, label, movesOf.get(variant),
+							calmNanos, load.operations(3 * c), load.latencies(3 * c), movingNanosOf[variant],
+							load.operations(3 * c + 1 + variant), load.latencies(3 * c + 1 + variant));
+					report.sizeClass(sizeClass);
+					report.stepForeground(sizeClass, load.latenciesByStep(3 * c + 1 + variant));
+				}
 			}
 		}
 		finally {

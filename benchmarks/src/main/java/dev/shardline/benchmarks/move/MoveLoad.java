@@ -26,12 +26,18 @@ final class MoveLoad {
 	/** No phase: operations are done but not recorded (between moves, warm-up). */
 	static final int UNRECORDED = -1;
 
+	/** Slots of the per-step latencies: before the first step, then one per KeyMover.Step. */
+	static final int STEP_SLOTS = dev.shardline.directory.KeyMover.Step.values().length + 1;
+
 	private final int phases;
 
 	private volatile boolean running = true;
 
 	/** The phase foreground operations are recorded under. */
 	private volatile int phase = UNRECORDED;
+
+	/** The mover's current step (KeyMover.Step's ordinal), -1 before the first step of a move. */
+	private volatile int step = -1;
 
 	/** The key the moving-key writers write (0: none), and the move their refusals belong to. */
 	private volatile long movingKey;
@@ -81,6 +87,11 @@ final class MoveLoad {
 
 	void phase(int phase) {
 		this.phase = phase;
+	}
+
+	/** The mover's step, as its StepListener reports it (-1: before its first, e.g. preflight). */
+	void step(int step) {
+		this.step = step;
 	}
 
 	/** Points the moving-key writers at a key, for a move (refusals are attributed to it). */
@@ -143,6 +154,30 @@ final class MoveLoad {
 		return this.foregrounds.stream().mapToLong((f) -> f.latencies[phase].size).sum();
 	}
 
+	/**
+	 * The foreground latencies (ns) of a phase started during each mover step (index: the step's
+	 * ordinal + 1; 0 before the first step), sorted.
+	 */
+	long[][] latenciesByStep(int phase) {
+		int slots = this.foregrounds.isEmpty() ? 0 : this.foregrounds.get(0).bySteps[phase].length;
+		long[][] all = new long[slots][];
+		for (int s = 0; s < slots; s++) {
+			int total = 0;
+			for (Foreground foreground : this.foregrounds) {
+				total += foreground.bySteps[phase][s].size;
+			}
+			all[s] = new long[total];
+			int at = 0;
+			for (Foreground foreground : this.foregrounds) {
+				LongList list = foreground.bySteps[phase][s];
+				System.arraycopy(list.values, 0, all[s], at, list.size);
+				at += list.size;
+			}
+			Arrays.sort(all[s]);
+		}
+		return all;
+	}
+
 	/** Every foreground latency (ns) recorded in a phase, sorted. */
 	long[] latencies(int phase) {
 		int total = (int) operations(phase);
@@ -177,10 +212,16 @@ final class MoveLoad {
 
 		final LongList[] latencies = new LongList[MoveLoad.this.phases];
 
+		/** Per phase and mover step (ordinal + 1). */
+		final LongList[][] bySteps = new LongList[MoveLoad.this.phases][STEP_SLOTS];
+
 		Foreground(OrderStore store) {
 			this.store = store;
 			for (int i = 0; i < this.latencies.length; i++) {
 				this.latencies[i] = new LongList();
+				for (int s = 0; s < STEP_SLOTS; s++) {
+					this.bySteps[i][s] = new LongList();
+				}
 			}
 		}
 
@@ -190,6 +231,7 @@ final class MoveLoad {
 			List<long[]> mine = new ArrayList<>();
 			while (MoveLoad.this.running) {
 				int phase = MoveLoad.this.phase;
+				int step = MoveLoad.this.step;
 				long started = System.nanoTime();
 				try {
 					if (mine.isEmpty() || random.nextBoolean()) {
@@ -205,7 +247,9 @@ final class MoveLoad {
 						this.store.advance(row[0], row[1]);
 					}
 					if (phase != UNRECORDED) {
-						this.latencies[phase].add(System.nanoTime() - started);
+						long latency = System.nanoTime() - started;
+						this.latencies[phase].add(latency);
+						this.bySteps[phase][step + 1].add(latency);
 					}
 				}
 				catch (RuntimeException ex) {

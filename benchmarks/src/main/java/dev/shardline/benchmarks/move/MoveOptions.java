@@ -14,9 +14,14 @@ import java.util.List;
  * @param foregroundThreads foreground writer threads per instance (other keys)
  * @param warmupMoves unmeasured moves before the first class (JIT, pools)
  * @param output where report.md and results.json go
+ * @param compareNiceRatio null, or a second copy pacing ratio: each class then also makes
+ * {@code moves} moves with a mover using it, alternating with the configured mover's, against the
+ * same calm window
+ * @param compareBatchRows null, or the compared mover's rows per insert statement (default: the
+ * configured mover's)
  */
 public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, double calmSeconds, int foregroundThreads,
-		int warmupMoves, Path output) {
+		int warmupMoves, Path output, Double compareNiceRatio, Integer compareBatchRows) {
 
 	static final String USAGE = """
 			Key-move benchmark: moves keys of each size back and forth between two shards while two application
@@ -30,6 +35,9 @@ public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, doubl
 			  --threads 2             foreground writer threads per instance
 			  --warmup 6              unmeasured warm-up moves
 			  --out DIR               output directory (default benchmarks/target/moves)
+			  --compare-nice-ratio R  also move with copy pacing R, alternating with the configured mover
+			                          (shardline.directory.move-copy-nice-ratio, e.g. -D...=0) move by move
+			  --compare-batch-rows N  the compared mover's move-batch-rows (default: the configured one)
 			  --smoke                 sizes 10,100, 2 moves each, 1 s calm, 1 warm-up move
 			""";
 
@@ -46,6 +54,8 @@ public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, doubl
 		int threads = 2;
 		int warmup = 6;
 		Path out = Path.of("benchmarks", "target", "moves");
+		Double compare = null;
+		Integer compareBatch = null;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--smoke" -> {
@@ -67,13 +77,18 @@ public record MoveOptions(List<Integer> sizes, int moves, int keysPerSize, doubl
 				case "--threads" -> threads = Integer.parseInt(value(args, ++i));
 				case "--warmup" -> warmup = Integer.parseInt(value(args, ++i));
 				case "--out" -> out = Path.of(value(args, ++i));
+				case "--compare-nice-ratio" -> compare = Double.parseDouble(value(args, ++i));
+				case "--compare-batch-rows" -> compareBatch = Integer.parseInt(value(args, ++i));
 				default -> throw new IllegalArgumentException("Unknown option " + args[i] + "\n" + USAGE);
 			}
 		}
 		if (moves < 1 || keys < 1 || threads < 1 || calm <= 0 || sizes.isEmpty()) {
 			throw new IllegalArgumentException("moves, keys, threads and calm must be positive\n" + USAGE);
 		}
-		return new MoveOptions(sizes, moves, keys, calm, threads, warmup, out);
+		if (compareBatch != null && compare == null) {
+			throw new IllegalArgumentException("--compare-batch-rows needs --compare-nice-ratio\n" + USAGE);
+		}
+		return new MoveOptions(sizes, moves, keys, calm, threads, warmup, out, compare, compareBatch);
 	}
 
 	private static String value(String[] args, int i) {

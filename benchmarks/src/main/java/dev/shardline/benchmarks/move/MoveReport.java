@@ -21,6 +21,9 @@ public final class MoveReport {
 
 	private final Map<String, String> environment = new LinkedHashMap<>();
 
+	/** Per size class (by identity: two compared movers may show the same label). */
+	private final Map<SizeClass, long[][]> stepForeground = new java.util.IdentityHashMap<>();
+
 	private final List<Double> loadAverages = new ArrayList<>();
 
 	private final List<SizeClass> classes = new ArrayList<>();
@@ -35,6 +38,11 @@ public final class MoveReport {
 
 	MoveReport(MoveOptions options) {
 		this.options = options;
+	}
+
+	/** Records the foreground's latencies during a class's moves by the mover's step (ordinal + 1). */
+	void stepForeground(SizeClass sizeClass, long[][] latenciesByStep) {
+		this.stepForeground.put(sizeClass, latenciesByStep);
 	}
 
 	void environment(String name, String value) {
@@ -109,7 +117,7 @@ public final class MoveReport {
 		md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (SizeClass c : this.classes) {
 			List<Move> ok = c.succeeded();
-			md.append(String.format("| %,d | %d (%d) | %s | %s | %s | %s | %s | %s | %d / %d | %s | %s | %s |%n", c.size(),
+			md.append(String.format("| %s | %d (%d) | %s | %s | %s | %s | %s | %s | %d / %d | %s | %s | %s |%n", c.label(),
 					c.moves().size(), ok.size(), ms(percentile(ok, Move::writePauseNanos, 0.50)),
 					ms(percentile(ok, Move::writePauseNanos, 0.99)), ms(percentile(ok, Move::writePauseNanos, 1)),
 					ms(percentile(ok, Move::clientPauseNanos, 0.50)), ms(percentile(ok, Move::clientPauseNanos, 0.99)),
@@ -128,7 +136,7 @@ public final class MoveReport {
 		STEPS.forEach((step) -> md.append("---:|"));
 		md.append("---:|\n");
 		for (SizeClass c : this.classes) {
-			md.append(String.format("| %,d |", c.size()));
+			md.append(String.format("| %s |", c.label()));
 			for (String step : STEPS) {
 				List<Move> ok = c.succeeded();
 				md.append(String.format(" %s / %s |", ms(median(ok, (m) -> m.steps().getOrDefault(step, -1L) * 1_000_000)),
@@ -142,9 +150,31 @@ public final class MoveReport {
 				+ "Throughput ratio |\n");
 		md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (SizeClass c : this.classes) {
-			md.append(String.format("| %,d | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", c.size(), c.calmThroughput(),
+			md.append(String.format("| %s | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", c.label(), c.calmThroughput(),
 					c.calmP99Nanos() / 1e6, c.movingThroughput(), c.movingP99Nanos() / 1e6, c.p99Ratio(),
 					c.movingThroughput() / c.calmThroughput()));
+		}
+		if (!this.stepForeground.isEmpty()) {
+			md.append("\n### Foreground during the moves by the mover's step it started in: share of operations, "
+					+ "p99 (ms) and p99 / calm p99\n\n");
+			md.append("| Rows | Step | Share of ops | p99 (ms) | p99 ratio |\n|---:|:---|---:|---:|---:|\n");
+			for (SizeClass c : this.classes) {
+				long[][] bySteps = this.stepForeground.get(c);
+				if (bySteps == null) {
+					continue;
+				}
+				for (int s = 0; s < bySteps.length; s++) {
+					if (bySteps[s].length == 0) {
+						continue;
+					}
+					String step = (s == 0) ? "preflight"
+							: dev.shardline.directory.KeyMover.Step.values()[s - 1].name().toLowerCase(java.util.Locale.ROOT);
+					long p99 = percentile(bySteps[s], 0.99);
+					md.append(String.format("| %s | %s | %.1f %% | %.2f | %.2f |%n", c.label(), step,
+							100.0 * bySteps[s].length / Math.max(1, c.movingOps()), p99 / 1e6,
+							(double) p99 / Math.max(1, c.calmP99Nanos())));
+				}
+			}
 		}
 		if (this.digestCost != null) {
 			md.append(String.format("%n### Reading one key's row digests, on its quiet primary (%,d rows, median of 5)%n%n"
@@ -252,6 +282,7 @@ public final class MoveReport {
 	 * A size class: its moves and the foreground around them.
 	 *
 	 * @param size rows per key
+	 * @param label the class as shown: its size, and the mover's copy pacing when two are compared
 	 * @param moves the moves
 	 * @param calmNanos the calm window's length
 	 * @param calmOps foreground operations in it
@@ -260,7 +291,7 @@ public final class MoveReport {
 	 * @param movingOps foreground operations started while a move ran
 	 * @param movingLatencies their latencies, sorted (ns)
 	 */
-	public record SizeClass(int size, List<Move> moves, long calmNanos, long calmOps, long[] calmLatencies,
+	public record SizeClass(int size, String label, List<Move> moves, long calmNanos, long calmOps, long[] calmLatencies,
 			long movingNanos, long movingOps, long[] movingLatencies) {
 
 		/** The moves that succeeded. */

@@ -23,6 +23,19 @@ class MoveReportTest {
 	}
 
 	@Test
+	void comparedPacingIsAnOption() {
+		MoveOptions plain = MoveOptions.parse();
+		assertThat(plain.compareNiceRatio()).isNull();
+		assertThat(plain.compareBatchRows()).isNull();
+		MoveOptions compared = MoveOptions.parse("--compare-nice-ratio", "0.5", "--compare-batch-rows", "100");
+		assertThat(compared.compareNiceRatio()).isEqualTo(0.5);
+		assertThat(compared.compareBatchRows()).isEqualTo(100);
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> MoveOptions.parse("--compare-batch-rows", "100"))
+			.withMessageContaining("--compare-nice-ratio");
+	}
+
+	@Test
 	void percentilesAreNearestRank() {
 		long[] forty = LongStream.rangeClosed(1, 40).toArray();
 		assertThat(MoveReport.percentile(forty, 0.5)).isEqualTo(20);
