@@ -169,7 +169,9 @@ class RebalanceTests {
 	@Test
 	void aRunUnderWritesIsPausedResumedAndFinishedByAnotherInstanceAfterItsOwnerDies(MySqlTopology topology)
 			throws Exception {
-		String[] settings = settings("dir_rebal_run");
+		// One key per batch: the plan takes many batches, so the pause, the resume and the owner's death
+		// each fall while keys are still pending, however fast the machine is.
+		String[] settings = settings("dir_rebal_run", "shardline.rebalance.batch-keys=1");
 		try (ConfigurableApplicationContext b = RoutedApplication.start(topology, CrashingApp.class, settings)) {
 			Map<Long, Set<String>> rows = placeOnTwoShards(b, 340_000_000, 60);
 			List<Long> keys = new ArrayList<>(rows.keySet());

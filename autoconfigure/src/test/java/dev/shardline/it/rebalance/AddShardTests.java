@@ -72,6 +72,8 @@ class AddShardTests {
 			"shardline.directory.move-tables.ledger=customer_id", "shardline.directory.assign-on-first-write=true",
 			"shardline.replication.check-interval=250ms", "shardline.directory.move-stale-after=5s",
 			"shardline.rebalance.lease=3s", "shardline.rebalance.batch-rows=" + Math.max(500, KEYS * ROWS / 20),
+			// enough batches that the kill falls while keys are still pending, however fast the machine
+			"shardline.rebalance.batch-keys=" + Math.max(20, Math.min(500, KEYS / 30)),
 			"shardline.hikari.maximum-pool-size=8",
 			// a loaded 2-core machine can take seconds to accept a connection (no node dies here)
 			"shardline.replication.connect-timeout=10s" };
