@@ -353,30 +353,6 @@ public final class ShardDirectory implements KeyDirectory {
 	}
 
 	/**
-	 * Replaces an entry if its version is still the expected one, and logs the change (moves
-	 * use it for every step).
-	 * @return the change's log sequence number, or 0 when the entry was not replaced (its version
-	 * is {@code expectedVersion + 1} after a replacement)
-	 */
-	long compareAndSet(String keyText, long expectedVersion, String shard, DirectoryEntry.State state,
-			String otherShard) {
-		return change((connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.table
-					+ " SET shard = ?, state = ?, other_shard = ?, version = version + 1 WHERE shard_key = ? AND version = ?")) {
-				statement.setString(1, shard);
-				statement.setString(2, state.name());
-				statement.setString(3, otherShard);
-				statement.setString(4, keyText);
-				statement.setLong(5, expectedVersion);
-				if (statement.executeUpdate() != 1) {
-					return 0L;
-				}
-			}
-			return appendLog(connection, keyText, state);
-		});
-	}
-
-	/**
 	 * Starts the move of a batch of keys, all or none: each key's entry is ACTIVE on the source at
 	 * its expected version (or, with expected version 0, absent) and becomes COPYING towards the
 	 * target, every one at the same new version (the batch's epoch, above each key's old version).
@@ -497,41 +473,6 @@ public final class ShardDirectory implements KeyDirectory {
 
 	private static String marks(int count) {
 		return "?" + ", ?".repeat(count - 1);
-	}
-
-	/**
-	 * Bumps an entry's version and change time without changing it (a mover's sign of life).
-	 * @return whether the entry still had the expected version
-	 */
-	boolean touch(String keyText, long expectedVersion) {
-		return execute((connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.table
-					+ " SET version = version + 1, updated_at = NOW(6) WHERE shard_key = ? AND version = ?")) {
-				statement.setString(1, keyText);
-				statement.setLong(2, expectedVersion);
-				return statement.executeUpdate() == 1;
-			}
-		});
-	}
-
-	/**
-	 * Inserts an entry for a key that has none (a move of a ring-owned key).
-	 * @return the change's log sequence number, or 0 when an entry exists
-	 */
-	long insertIfAbsent(String keyText, String shard, DirectoryEntry.State state, String otherShard) {
-		return change((connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement("INSERT IGNORE INTO " + this.table
-					+ " (shard_key, shard, state, other_shard, version) VALUES (?, ?, ?, ?, 1)")) {
-				statement.setString(1, keyText);
-				statement.setString(2, shard);
-				statement.setString(3, state.name());
-				statement.setString(4, otherShard);
-				if (statement.executeUpdate() != 1) {
-					return 0L;
-				}
-			}
-			return appendLog(connection, keyText, state);
-		});
 	}
 
 	private long appendLog(Connection connection, String keyText, DirectoryEntry.State state) throws SQLException {
