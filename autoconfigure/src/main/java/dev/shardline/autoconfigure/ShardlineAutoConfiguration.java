@@ -459,7 +459,7 @@ public final class ShardlineAutoConfiguration {
 					settings.getLagThrottleFraction());
 			return new Rebalancer(store, planning, mover, throttle, sync.instanceId(),
 					new Rebalancer.Settings(settings.getWorkers(), settings.getBatchRows(), settings.getBatchKeys(),
-							settings.getLease(), properties.getReplication().getCheckInterval()));
+							settings.getLease(), properties.getReplication().getCheckInterval(), settings.getNiceRatio()));
 		}
 
 		@Bean

@@ -193,6 +193,11 @@ final class ShardlineConfigurationValidator {
 			problems.add(new ConfigurationProblem("shardline.rebalance.lag-throttle-fraction",
 					"must be above 0 and at most 1 but is " + fraction, "set a share of max-lag, e.g. 0.5"));
 		}
+		double niceRatio = rebalance.getNiceRatio();
+		if (!(niceRatio >= 0) || Double.isInfinite(niceRatio)) {
+			problems.add(new ConfigurationProblem("shardline.rebalance.nice-ratio",
+					"must be a number of at least 0 but is " + niceRatio, "set e.g. 1 (0 never pauses between batches)"));
+		}
 		positive(problems, "shardline.rebalance.lease", rebalance.getLease());
 		for (String shard : rebalance.getDraining()) {
 			if (!properties.getShards().containsKey(shard)) {

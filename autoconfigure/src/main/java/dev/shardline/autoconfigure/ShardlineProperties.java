@@ -633,7 +633,10 @@ public class ShardlineProperties {
 	/** Bulk rebalance settings (README: "Adding a shard", "Removing a shard"). */
 	public static class Rebalance {
 
-		/** Shard pairs (source, target) moved in parallel at most. */
+		/**
+		 * Batches in flight at most, spread evenly over the shard pairs (source, target); with
+		 * more workers than pairs a pair's batches overlap.
+		 */
 		private int workers = 2;
 
 		/** Most rows per batch (keys moved in one copy, fence and flip round); a larger key is moved alone. */
@@ -641,6 +644,12 @@ public class ShardlineProperties {
 
 		/** Most keys per batch. */
 		private int batchKeys = 500;
+
+		/**
+		 * How gently a rebalance works: after each batch its worker pauses this multiple of the
+		 * time the batch took, leaving the shards to the application's statements. 0 never pauses.
+		 */
+		private double niceRatio = 1;
 
 		/**
 		 * A batch waits while a replica of its source or target shard lags more than this share of
@@ -683,6 +692,14 @@ public class ShardlineProperties {
 
 		public void setBatchKeys(int batchKeys) {
 			this.batchKeys = batchKeys;
+		}
+
+		public double getNiceRatio() {
+			return this.niceRatio;
+		}
+
+		public void setNiceRatio(double niceRatio) {
+			this.niceRatio = niceRatio;
 		}
 
 		public double getLagThrottleFraction() {

@@ -73,6 +73,9 @@ public final class KeyMover {
 	/** Debris rows for a fence still to reopen carry this prefix before the shard's name. */
 	private static final String FENCE_PREFIX = "fence:";
 
+	/** A copy taking at least move-timeout / this is followed by a catch-up before the fence. */
+	private static final long PRE_FENCE_CATCH_UP_DIVISOR = 10;
+
 	private final ShardDirectory directory;
 
 	private final DirectorySync sync;
@@ -280,7 +283,7 @@ public final class KeyMover {
 		if (recent != null && System.nanoTime() - recent.at() < PREFLIGHT_REUSE_NANOS) {
 			recent.tables().forEach((table, definition) -> {
 				move.tables.put(table, definition);
-				move.copiers.put(table, new RowCopier(table, this.tables.get(table), this.settings.batchRows()));
+				move.copiers.put(table, copier(table));
 			});
 			return;
 		}
@@ -300,8 +303,7 @@ public final class KeyMover {
 		}
 		onPrimary(move.source, (source) -> onPrimary(move.target, (target) -> {
 			for (Map.Entry<String, String> table : this.tables.entrySet()) {
-				RowCopier copier = new RowCopier(table.getKey(), table.getValue(), this.settings.batchRows(),
-						new dev.shardline.move.CopyPacer(this.settings.copyNiceRatio()));
+				RowCopier copier = copier(table.getKey());
 				move.tables.put(table.getKey(), copier.preflight(source, target));
 				move.copiers.put(table.getKey(), copier);
 				MoveFence fence = fence(table.getKey());
@@ -310,6 +312,12 @@ public final class KeyMover {
 			}
 		}));
 		this.preflights.put(move.source + "|" + move.target, new Preflight(Map.copyOf(move.tables), System.nanoTime()));
+	}
+
+	/** A copier of one table for one move, paced by {@code move-copy-nice-ratio}. */
+	private RowCopier copier(String table) {
+		return new RowCopier(table, this.tables.get(table), this.settings.batchRows(),
+				new dev.shardline.move.CopyPacer(this.settings.copyNiceRatio()));
 	}
 
 	/** A passed preflight of a (source, target) pair: the tables' definitions, and when. */
@@ -341,20 +349,25 @@ public final class KeyMover {
 
 	private void copyAndFlip(Move move) {
 		step(move, Step.COPY);
+		long copyStart = System.nanoTime();
 		for (String table : this.tables.keySet()) {
 			long rows = onTarget(move, (source, target) -> move.copiers.get(table)
 				.copyAll(move.tables.get(table), source, target, move.keyValue));
 			move.copied.put(table, (int) rows);
 			progress(move);
 		}
-		// One catch-up while the key is still writable, so the fenced one has only the last
-		// moments' changes to apply.
-		for (String table : this.tables.keySet()) {
-			onTarget(move, (source, target) -> move.copiers.get(table)
-				.catchUp(move.tables.get(table), source, target, move.keyValue)
-				.changedAnything() ? 1L : 0L);
+		// After a long copy, one catch-up while the key is still writable, so the fenced one has
+		// only the last moments' changes to apply. After a short one (a rebalance batch) the writes
+		// it missed are about as few as a catch-up would miss, and the fenced pass reads every
+		// digest anyway: a catch-up now would only read them all twice more.
+		if (System.nanoTime() - copyStart >= this.settings.moveTimeout().toNanos() / PRE_FENCE_CATCH_UP_DIVISOR) {
+			for (String table : this.tables.keySet()) {
+				onTarget(move, (source, target) -> move.copiers.get(table)
+					.catchUp(move.tables.get(table), source, target, move.keyValue)
+					.changedAnything() ? 1L : 0L);
+			}
+			progress(move);
 		}
-		progress(move);
 		step(move, Step.FENCE);
 		move.pauseStart = System.nanoTime();
 		long deadline = move.pauseStart + this.settings.moveTimeout().toNanos();
@@ -426,19 +439,7 @@ public final class KeyMover {
 					+ "; they cannot write the old owner (fenced), and may read it until they follow the change log");
 		}
 		boolean replicasHaveCopy = awaitReplicas(move.target);
-		onPrimary(move.source, (connection) -> inTransaction(connection, () -> {
-			for (String table : this.tables.keySet()) {
-				if (!fence(table).holds(connection, move.keyValue, move.epoch)) {
-					throw new TakenOverException(move, "before deleting the source's rows");
-				}
-			}
-			for (String table : reversed(this.tables.keySet())) {
-				move.copiers.computeIfAbsent(table, (name) -> new RowCopier(name, this.tables.get(name), 1));
-				MoveTable definition = move.tables.containsKey(table) ? move.tables.get(table)
-						: MoveTable.read(connection, table, this.tables.get(table));
-				move.copiers.get(table).deleteAll(definition, connection, move.keyValue);
-			}
-		}));
+		sweepSource(move);
 		if (!replicasHaveCopy) {
 			throw new ShardlineException("The replicas of " + move.target + " have not applied the copy of " + move.what()
 					+ " yet; its reads stay on the primary until they have");
@@ -448,6 +449,54 @@ public final class KeyMover {
 			throw new TakenOverException(move, "at its end");
 		}
 		move.invalidate(this.directory);
+	}
+
+	/**
+	 * Deletes the source's rows of the moved keys in statements of at most {@code move-batch-rows}
+	 * rows per table, each in a transaction that first checks this mover still holds the keys'
+	 * fence, paced like the copy: the key is served by the target now, so the sweep has time, and
+	 * one huge delete (and its replication) would stall the source's other writers.
+	 */
+	private void sweepSource(Move move) {
+		long lastProgress = System.nanoTime();
+		while (true) {
+			long started = System.nanoTime();
+			boolean[] more = { false };
+			onPrimary(move.source, (connection) -> inTransaction(connection, () -> {
+				for (String table : this.tables.keySet()) {
+					if (!fence(table).holds(connection, move.keyValue, move.epoch)) {
+						throw new TakenOverException(move, "before deleting the source's rows");
+					}
+				}
+				for (String table : reversed(this.tables.keySet())) {
+					move.copiers.computeIfAbsent(table, this::copier);
+					MoveTable definition = move.tables.containsKey(table) ? move.tables.get(table)
+							: MoveTable.read(connection, table, this.tables.get(table));
+					long deleted = move.copiers.get(table)
+						.deleteSome(definition, connection, move.keyValue, this.settings.batchRows());
+					more[0] |= deleted >= this.settings.batchRows();
+				}
+			}));
+			if (!more[0]) {
+				return;
+			}
+			long now = System.nanoTime();
+			if (now - lastProgress > this.settings.staleAfter().toNanos() / 4) {
+				// a long sweep is still progress: recovery must not take the move over meanwhile
+				progress(move);
+				lastProgress = now;
+			}
+			long pause = (long) ((now - started) * this.settings.copyNiceRatio());
+			if (pause > 0) {
+				try {
+					TimeUnit.NANOSECONDS.sleep(pause);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new ShardlineException("Interrupted while deleting the source's rows of " + move.what(), ex);
+				}
+			}
+		}
 	}
 
 	/** Whether every replica of a shard has applied what its primary has now (bounded wait). */

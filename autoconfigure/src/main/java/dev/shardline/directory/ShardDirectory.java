@@ -51,6 +51,9 @@ public final class ShardDirectory implements KeyDirectory {
 
 	private static final String COLUMNS = "shard_key, shard, state, other_shard, version";
 
+	/** Keys per statement when a batch is marked (bounded like the other IN lists). */
+	private static final int MARK_CHUNK = 500;
+
 	private final Supplier<Shard> shard;
 
 
@@ -362,30 +365,20 @@ public final class ShardDirectory implements KeyDirectory {
 	 * @return the change's log sequence number, or 0 when any key had changed (nothing was changed)
 	 */
 	long markAll(List<String> keyTexts, List<Long> expectedVersions, long epoch, String source, String target) {
+		// One statement per distinct expected version (after a backfill nearly every key has the
+		// same one), not one per key: a rebalance batch marks hundreds of keys.
+		Map<Long, List<String>> byVersion = new java.util.TreeMap<>();
+		for (int i = 0; i < keyTexts.size(); i++) {
+			byVersion.computeIfAbsent(expectedVersions.get(i), (version) -> new ArrayList<>()).add(keyTexts.get(i));
+		}
 		return change((connection) -> {
-			try (PreparedStatement update = connection.prepareStatement("UPDATE " + this.table
-					+ " SET state = 'COPYING', other_shard = ?, version = ? WHERE shard_key = ? AND version = ?"
-					+ " AND state = 'ACTIVE' AND shard = ?");
-					PreparedStatement insert = connection.prepareStatement("INSERT IGNORE INTO " + this.table
-							+ " (shard_key, shard, state, other_shard, version) VALUES (?, ?, 'COPYING', ?, ?)")) {
-				for (int i = 0; i < keyTexts.size(); i++) {
-					int changed;
-					if (expectedVersions.get(i) == 0) {
-						insert.setString(1, keyTexts.get(i));
-						insert.setString(2, source);
-						insert.setString(3, target);
-						insert.setLong(4, epoch);
-						changed = insert.executeUpdate();
-					}
-					else {
-						update.setString(1, target);
-						update.setLong(2, epoch);
-						update.setString(3, keyTexts.get(i));
-						update.setLong(4, expectedVersions.get(i));
-						update.setString(5, source);
-						changed = update.executeUpdate();
-					}
-					if (changed != 1) {
+			for (Map.Entry<Long, List<String>> group : byVersion.entrySet()) {
+				List<String> texts = group.getValue();
+				for (int from = 0; from < texts.size(); from += MARK_CHUNK) {
+					List<String> chunk = texts.subList(from, Math.min(texts.size(), from + MARK_CHUNK));
+					int changed = (group.getKey() == 0) ? insertMarked(connection, chunk, epoch, source, target)
+							: updateMarked(connection, chunk, group.getKey(), epoch, source, target);
+					if (changed != chunk.size()) {
 						connection.rollback();
 						return 0L;
 					}
@@ -393,6 +386,39 @@ public final class ShardDirectory implements KeyDirectory {
 			}
 			return appendLog(connection, keyTexts, DirectoryEntry.State.COPYING);
 		});
+	}
+
+	/** Entries of keys the directory did not know yet, COPYING; returns how many were inserted. */
+	private int insertMarked(Connection connection, List<String> keyTexts, long epoch, String source, String target)
+			throws SQLException {
+		try (PreparedStatement insert = connection.prepareStatement("INSERT IGNORE INTO " + this.table
+				+ " (shard_key, shard, state, other_shard, version) VALUES " + "(?, ?, 'COPYING', ?, ?)"
+				+ ", (?, ?, 'COPYING', ?, ?)".repeat(keyTexts.size() - 1))) {
+			for (int i = 0; i < keyTexts.size(); i++) {
+				insert.setString(4 * i + 1, keyTexts.get(i));
+				insert.setString(4 * i + 2, source);
+				insert.setString(4 * i + 3, target);
+				insert.setLong(4 * i + 4, epoch);
+			}
+			return insert.executeUpdate();
+		}
+	}
+
+	/** ACTIVE entries on the source at one expected version become COPYING; returns how many changed. */
+	private int updateMarked(Connection connection, List<String> keyTexts, long expectedVersion, long epoch,
+			String source, String target) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement("UPDATE " + this.table
+				+ " SET state = 'COPYING', other_shard = ?, version = ? WHERE version = ? AND state = 'ACTIVE'"
+				+ " AND shard = ? AND shard_key IN (" + marks(keyTexts.size()) + ")")) {
+			update.setString(1, target);
+			update.setLong(2, epoch);
+			update.setLong(3, expectedVersion);
+			update.setString(4, source);
+			for (int i = 0; i < keyTexts.size(); i++) {
+				update.setString(5 + i, keyTexts.get(i));
+			}
+			return update.executeUpdate();
+		}
 	}
 
 	/**

@@ -20,6 +20,14 @@ import java.util.Objects;
  */
 public final class MoveColumn {
 
+	private static final boolean[] NUMBER = allowed("0123456789+-.eE");
+
+	private static final boolean[] TEMPORAL_TEXT = allowed("0123456789-:. ");
+
+	private static final boolean[] TEXT_FORM_TEXT = allowed("0123456789abcdefABCDEF:.-");
+
+	private static final boolean[] HEX = allowed("0123456789ABCDEF");
+
 	private final String name;
 
 	private final int position;
@@ -206,18 +214,33 @@ public final class MoveColumn {
 	 * is checked character by character, so no text can change the statement)
 	 */
 	public String literal(String text) {
+		StringBuilder sql = new StringBuilder((text != null) ? text.length() + 32 : 4);
+		appendLiteral(sql, text);
+		return sql.toString();
+	}
+
+	/**
+	 * Appends the SQL literal that stores the value {@link #readExpression()} rendered: what
+	 * {@link #literal(String)} returns, without building it apart (the copy's hot path).
+	 * @param sql the statement being built
+	 * @param text the rendered value, {@code null} for NULL
+	 * @throws IllegalArgumentException as {@link #literal(String)} does; {@code sql} may then hold
+	 * part of the literal
+	 */
+	void appendLiteral(StringBuilder sql, String text) {
 		if (text == null) {
-			return "NULL";
+			sql.append("NULL");
+			return;
 		}
-		return switch (this.kind) {
-			case INTEGER, DECIMAL, FLOATING, BIT, ENUM_SET -> checked(text, "0123456789+-.eE", false);
-			case TEMPORAL -> "'" + checked(text, "0123456789-:. ", true) + "'";
-			case TEXT_FORM -> "'" + checked(text, "0123456789abcdefABCDEF:.-", true) + "'";
-			case STRING -> "_" + this.charset + " X'" + checked(text, "0123456789ABCDEF", true) + "'";
-			case BINARY, SPATIAL -> "X'" + checked(text, "0123456789ABCDEF", true) + "'";
-			case JSON -> "CAST(_utf8mb4 X'" + checked(text, "0123456789ABCDEF", true) + "' AS JSON)";
+		switch (this.kind) {
+			case INTEGER, DECIMAL, FLOATING, BIT, ENUM_SET -> sql.append(checked(text, NUMBER, false));
+			case TEMPORAL -> sql.append('\'').append(checked(text, TEMPORAL_TEXT, true)).append('\'');
+			case TEXT_FORM -> sql.append('\'').append(checked(text, TEXT_FORM_TEXT, true)).append('\'');
+			case STRING -> sql.append('_').append(this.charset).append(" X'").append(checked(text, HEX, true)).append('\'');
+			case BINARY, SPATIAL -> sql.append("X'").append(checked(text, HEX, true)).append('\'');
+			case JSON -> sql.append("CAST(_utf8mb4 X'").append(checked(text, HEX, true)).append("' AS JSON)");
 			case UNSUPPORTED -> throw new IllegalStateException("Column " + this.name + " cannot be written exactly");
-		};
+		}
 	}
 
 	/**
@@ -273,17 +296,27 @@ public final class MoveColumn {
 				: "(not generated)";
 	}
 
-	private String checked(String text, String allowed, boolean emptyAllowed) {
+	private String checked(String text, boolean[] allowed, boolean emptyAllowed) {
 		if (text.isEmpty() && !emptyAllowed) {
 			throw new IllegalArgumentException("Empty value read for column " + this.name);
 		}
 		for (int i = 0; i < text.length(); i++) {
-			if (allowed.indexOf(text.charAt(i)) < 0) {
+			char c = text.charAt(i);
+			if (c >= allowed.length || !allowed[c]) {
 				throw new IllegalArgumentException(
 						"Unexpected value read for column " + this.name + " (" + this.kind + "): " + text);
 			}
 		}
 		return text;
+	}
+
+	/** The characters a rendered value of a kind may hold, as a table indexed by character. */
+	private static boolean[] allowed(String characters) {
+		boolean[] table = new boolean[128];
+		for (int i = 0; i < characters.length(); i++) {
+			table[characters.charAt(i)] = true;
+		}
+		return table;
 	}
 
 	/**

@@ -194,7 +194,9 @@ public final class RowCopier {
 
 	/**
 	 * Makes the key's rows on the target equal to the source's: compares primary keys and
-	 * per-row digests of both sides (read from both servers at once), deletes target rows that
+	 * per-row digests of both sides (read from one server, then the other: this runs while the key
+	 * is still writable, when time matters less than sparing the servers' other clients a burst on
+	 * both at once; a later fenced pass corrects whatever changed meanwhile), deletes target rows that
 	 * are absent on the source or differ, and copies the rows that are missing or differ. Cheap
 	 * when little changed: only primary keys and digests cross the network for unchanged rows.
 	 * @param table the table, as {@link #preflight} returned it
@@ -208,8 +210,9 @@ public final class RowCopier {
 			throws SQLException {
 		requireDistinct(source, target);
 		try (ExactSession s = ExactSession.pin(source); ExactSession t = ExactSession.pin(target)) {
-			List<List<RowDigest>> both = digestsOnBoth(table, source, target, keyValue);
-			return apply(table, source, target, keyValue, both.get(0), both.get(1)).catchUp();
+			List<RowDigest> from = digests(table, source, keyValue, null);
+			List<RowDigest> to = digests(table, target, keyValue, null);
+			return apply(table, source, target, keyValue, from, to).catchUp();
 		}
 		catch (SQLException ex) {
 			throw failure("Catching up", table, keyValue, ex);
@@ -431,6 +434,26 @@ public final class RowCopier {
 	public long deleteAll(MoveTable table, Connection connection, Object keyValue) throws SQLException {
 		try {
 			return deleteKey(table, connection, keyValue);
+		}
+		catch (SQLException ex) {
+			throw failure("Deleting", table, keyValue, ex);
+		}
+	}
+
+	/**
+	 * Deletes at most {@code limit} rows of the key on one server (a paced sweep's step).
+	 * @param table the table
+	 * @param connection a connection to the server's primary
+	 * @param keyValue the key, as JDBC binds it, or a {@link java.util.List} of keys (moved together)
+	 * @param limit the most rows deleted
+	 * @return the number of rows deleted: fewer than {@code limit} when none of the key's are left
+	 * @throws SQLException if the statement fails (message names table and key)
+	 */
+	public long deleteSome(MoveTable table, Connection connection, Object keyValue, int limit) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + table.quotedName() + " WHERE "
+				+ Keys.condition(table.keyColumn(), keyValue) + " LIMIT " + Math.max(1, limit))) {
+			Keys.bind(statement, 1, keyValue);
+			return statement.executeLargeUpdate();
 		}
 		catch (SQLException ex) {
 			throw failure("Deleting", table, keyValue, ex);
@@ -753,7 +776,10 @@ public final class RowCopier {
 			int start = this.sql.length();
 			this.sql.append((this.rows == 0) ? this.prefix : ", ").append('(');
 			for (int i = 0; i < values.length; i++) {
-				this.sql.append((i > 0) ? ", " : "").append(this.columns.get(i).literal(values[i]));
+				if (i > 0) {
+					this.sql.append(", ");
+				}
+				this.columns.get(i).appendLiteral(this.sql, values[i]);
 			}
 			this.sql.append(')');
 			if (this.rows > 0 && this.sql.length() > this.maxChars) {

@@ -30,9 +30,10 @@ import org.springframework.context.SmartLifecycle;
  * instance; the state lives in the plan's row), and the instance that owns it moves its keys.
  *
  * <p><b>Execution.</b> Pending keys are grouped by (from, to) pair and cut into batches of at most
- * {@code batch-keys} keys and {@code batch-rows} rows; pairs run in parallel on at most
- * {@code workers} threads, each pair's batches one after another, each batch one
- * {@link KeyMover#moveBatch} round. Before a batch: the plan must still be RUNNING and owned by
+ * {@code batch-keys} keys and {@code batch-rows} rows; at most {@code workers} batches run at
+ * once, each worker taking the next batch of the pair with the fewest batches in flight (so pairs
+ * run in parallel, and with more workers than pairs a pair's batches overlap: one copies while
+ * another waits for its fence or sweep), each batch one {@link KeyMover#moveBatch} round. Before a batch: the plan must still be RUNNING and owned by
  * this instance (pause and cancel take effect here; a batch in its cut-over finishes); the
  * {@link RebalanceThrottle} must let it run (else it waits, and the wait counts as throttled
  * time); and each key's directory entry is read again: a key already on its target is marked
@@ -329,12 +330,13 @@ public final class Rebalancer implements SmartLifecycle {
 					return;
 				}
 				AtomicInteger progressed = new AtomicInteger();
-				List<Future<?>> pairs = new ArrayList<>();
-				for (Map.Entry<Batches.Pair, List<PlannedKey>> pair : Batches.byPair(pending).entrySet()) {
-					pairs.add(execution.workers.submit(() -> runPair(execution, pair.getKey(), pair.getValue(), progressed)));
+				Lanes lanes = new Lanes(Batches.byPair(pending));
+				List<Future<?>> workers = new ArrayList<>();
+				for (int i = 0; i < this.settings.workers(); i++) {
+					workers.add(execution.workers.submit(() -> runLane(execution, lanes, progressed)));
 				}
-				for (Future<?> pair : pairs) {
-					pair.get();
+				for (Future<?> worker : workers) {
+					worker.get();
 				}
 				if (progressed.get() == 0 && !sleep(this.settings.pollInterval())) {
 					return;
@@ -358,13 +360,71 @@ public final class Rebalancer implements SmartLifecycle {
 		}
 	}
 
-	private void runPair(Execution execution, Batches.Pair pair, List<PlannedKey> keys, AtomicInteger progressed) {
-		for (List<PlannedKey> batch : Batches.cut(keys, this.settings.batchRows(), this.settings.batchKeys())) {
-			if (!mayContinue(execution) || !awaitThrottle(execution, pair)) {
+	/** One worker: takes the next batch of the pair with the fewest batches in flight, until none is left. */
+	private void runLane(Execution execution, Lanes lanes, AtomicInteger progressed) {
+		while (true) {
+			Lanes.Taken taken = lanes.take();
+			if (taken == null) {
 				return;
 			}
-			progressed.addAndGet(runBatch(execution.planId, pair, batch));
+			try {
+				if (!mayContinue(execution) || !awaitThrottle(execution, taken.pair())) {
+					return;
+				}
+				long started = System.nanoTime();
+				progressed.addAndGet(runBatch(execution.planId, taken.pair(), taken.batch()));
+				if (this.settings.niceRatio() > 0 && mayContinue(execution)
+						&& !sleep(Duration.ofNanos((long) ((System.nanoTime() - started) * this.settings.niceRatio())))) {
+					return;
+				}
+			}
+			finally {
+				lanes.done(taken.pair());
+			}
 		}
+	}
+
+	/**
+	 * One round's batches, by pair: workers take the next batch of the pair with the fewest
+	 * batches in flight, so pairs progress evenly and, with more workers than pairs, a pair's next
+	 * batch copies while its previous one waits for its fence and sweep.
+	 */
+	private final class Lanes {
+
+		private final Map<Batches.Pair, java.util.ArrayDeque<List<PlannedKey>>> queues = new java.util.LinkedHashMap<>();
+
+		private final Map<Batches.Pair, Integer> inFlight = new java.util.HashMap<>();
+
+		Lanes(Map<Batches.Pair, List<PlannedKey>> byPair) {
+			byPair.forEach((pair, keys) -> {
+				this.queues.put(pair, new java.util.ArrayDeque<>(
+						Batches.cut(keys, Rebalancer.this.settings.batchRows(), Rebalancer.this.settings.batchKeys())));
+				this.inFlight.put(pair, 0);
+			});
+		}
+
+		synchronized Taken take() {
+			Batches.Pair best = null;
+			for (Map.Entry<Batches.Pair, java.util.ArrayDeque<List<PlannedKey>>> queue : this.queues.entrySet()) {
+				if (!queue.getValue().isEmpty()
+						&& (best == null || this.inFlight.get(queue.getKey()) < this.inFlight.get(best))) {
+					best = queue.getKey();
+				}
+			}
+			if (best == null) {
+				return null;
+			}
+			this.inFlight.merge(best, 1, Integer::sum);
+			return new Taken(best, this.queues.get(best).poll());
+		}
+
+		synchronized void done(Batches.Pair pair) {
+			this.inFlight.merge(pair, -1, Integer::sum);
+		}
+
+		record Taken(Batches.Pair pair, List<PlannedKey> batch) {
+		}
+
 	}
 
 	/** Runs one batch; returns how many keys changed state (done, re-homed or failed). */
@@ -637,13 +697,28 @@ public final class Rebalancer implements SmartLifecycle {
 	/**
 	 * Sizes and intervals.
 	 *
-	 * @param workers shard pairs moved in parallel at most
+	 * @param workers batches in flight at most (spread over the shard pairs)
 	 * @param batchRows most rows per batch
 	 * @param batchKeys most keys per batch
 	 * @param lease how long an owner holds a plan without renewing
 	 * @param pollInterval how often a waiting batch checks the throttle again (the monitor's check interval)
+	 * @param niceRatio after each batch its worker pauses this multiple of the batch's duration (0: never)
 	 */
-	public record Settings(int workers, int batchRows, int batchKeys, Duration lease, Duration pollInterval) {
+	public record Settings(int workers, int batchRows, int batchKeys, Duration lease, Duration pollInterval,
+			double niceRatio) {
+
+		/**
+		 * Settings whose workers never pause between batches.
+		 * @param workers batches in flight at most
+		 * @param batchRows most rows per batch
+		 * @param batchKeys most keys per batch
+		 * @param lease how long an owner holds a plan without renewing
+		 * @param pollInterval how often a waiting batch checks the throttle again
+		 */
+		public Settings(int workers, int batchRows, int batchKeys, Duration lease, Duration pollInterval) {
+			this(workers, batchRows, batchKeys, lease, pollInterval, 0);
+		}
+
 	}
 
 }

@@ -178,6 +178,8 @@ class ShardlineConfigurationTests {
 				"shardline.rebalance.lag-throttle-fraction", "above 0 and at most 1");
 		assertFailure(directory.withPropertyValues("shardline.rebalance.lag-throttle-fraction=1.5"),
 				"shardline.rebalance.lag-throttle-fraction", "above 0 and at most 1");
+		assertFailure(directory.withPropertyValues("shardline.rebalance.nice-ratio=-1"),
+				"shardline.rebalance.nice-ratio", "at least 0");
 		assertFailure(directory.withPropertyValues("shardline.rebalance.lease=0s"), "shardline.rebalance.lease",
 				"must be positive");
 		assertFailure(directory.withPropertyValues("shardline.rebalance.draining=shard-7"),

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import dev.shardline.ShardlineException;
 import dev.shardline.directory.DirectoryEntry;
+import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
 import dev.shardline.directory.MoveFailedException;
 import dev.shardline.directory.MoveHistory;
@@ -21,6 +22,7 @@ import dev.shardline.directory.ShardDirectory;
 import dev.shardline.it.RoutedApplication;
 import dev.shardline.it.jdbc.JdbcApp;
 import dev.shardline.it.jdbc.LedgerStore;
+import dev.shardline.routing.ShardRouter;
 import dev.shardline.test.MySqlTopology;
 import dev.shardline.test.RealTopology;
 import dev.shardline.test.TopologyNode;
@@ -197,6 +199,38 @@ class BatchMoveTests {
 				.hasMessageContaining("already being moved");
 			assertThat(directory.entry(more.get(1))).as("nothing marked").isEmpty();
 			mover.recoverInterruptedMoves(Duration.ZERO);
+		}
+	}
+
+	@Test
+	void theSourcesRowsAreDeletedInStatementsOfMoveBatchRows(MySqlTopology topology) {
+		List<Long> batch = customersOn(topology, "shard-0", 3, 540_000_000);
+		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class,
+				KeyMoveTests.DIRECTORY)) {
+			Map<Long, Set<String>> ids = rows(app, batch, 10);
+			KeyMover mover = new KeyMover(app.getBean(ShardDirectory.class), app.getBean(DirectorySync.class),
+					app.getBean(ShardRouter.class), Map.of("ledger", "customer_id"),
+					new KeyMover.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30), 7), null, null);
+			TopologyNode source = shard(topology, "shard-0").primary();
+			long before = comDelete(source);
+			mover.moveBatch(batch, "shard-1");
+			// 30 rows, at most 7 a statement: at least 5 DELETEs (one statement would hold every row's
+			// lock at once and replicate as one event)
+			assertThat(comDelete(source) - before).as("DELETE statements on the source").isGreaterThanOrEqualTo(5);
+			for (long customer : batch) {
+				assertOn(topology, app, customer, "shard-1", ids.get(customer));
+			}
+		}
+	}
+
+	private static long comDelete(TopologyNode node) {
+		try (Connection connection = node.openAdminConnection(); Statement statement = connection.createStatement();
+				java.sql.ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Com_delete'")) {
+			rs.next();
+			return rs.getLong(2);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -29,6 +29,7 @@ import dev.shardline.directory.DirectoryEntry;
 import dev.shardline.directory.DirectoryKeys;
 import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
+import dev.shardline.directory.MoveHistory;
 import dev.shardline.directory.ShardDirectory;
 import dev.shardline.it.RoutedApplication;
 import dev.shardline.it.jdbc.JdbcApp;
@@ -321,6 +322,71 @@ class RebalanceTests {
 					.isEqualTo(RoutedApplication.ownerOf(topology, key));
 			}
 		}
+	}
+
+	@Test
+	void moreWorkersThanPairsRunAPairsBatchesSideBySide(MySqlTopology topology) throws Exception {
+		// Adding shard-2 makes two pairs (shard-0 and shard-1 to shard-2); four workers may run two
+		// batches of each at once.
+		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class,
+				settings("dir_rebal_lanes", "shardline.rebalance.workers=4", "shardline.rebalance.batch-keys=1",
+						"shardline.rebalance.nice-ratio=0"))) {
+			Map<Long, Set<String>> rows = placeOnTwoShards(app, 370_000_000, 45);
+			Rebalancer rebalancer = app.getBean(Rebalancer.class);
+			endpoint(app).rebalancePlan("rebalance", "plan", "add");
+			java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+			endpoint(app).nodeAction("rebalance", "start");
+			await().pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(90)).until(() -> {
+				most.accumulateAndGet(rebalancer.batchesInFlight(), Math::max);
+				return "done".equals(rebalanceSection(app).get("state"));
+			});
+			assertThat(most.get()).as("batches in flight at once, two pairs").isGreaterThanOrEqualTo(3);
+			assertThat(rebalanceSection(app)).containsEntry("keysFailed", 0L);
+			assertEveryKeyOnItsOwner(topology, app, rows);
+		}
+	}
+
+	@Test
+	void aWorkerPausesNiceRatioTimesEachBatchBeforeTheNext(MySqlTopology topology) {
+		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class,
+				settings("dir_rebal_nice", "shardline.rebalance.workers=1", "shardline.rebalance.batch-keys=1",
+						"shardline.rebalance.nice-ratio=2"))) {
+			Map<Long, Set<String>> rows = placeOnTwoShards(app, 380_000_000, 24);
+			endpoint(app).rebalancePlan("rebalance", "plan", "add");
+			endpoint(app).nodeAction("rebalance", "start");
+			await().atMost(Duration.ofSeconds(90)).until(() -> "done".equals(rebalanceSection(app).get("state")));
+			List<MoveHistory.Record> batches = new ArrayList<>(app.getBean(KeyMover.class).history().recent());
+			batches.removeIf((record) -> record.outcome() != MoveHistory.Outcome.MOVED);
+			batches.sort(java.util.Comparator.comparing(MoveHistory.Record::at));
+			assertThat(batches).hasSizeGreaterThanOrEqualTo(3);
+			for (int i = 1; i < batches.size(); i++) {
+				MoveHistory.Record previous = batches.get(i - 1);
+				MoveHistory.Record next = batches.get(i);
+				Duration gap = Duration.between(previous.at(), next.at().minus(next.duration()));
+				// the pause is twice the whole batch (which includes the move); 10 ms for the clocks
+				assertThat(gap).as("gap after a batch of %d ms", previous.duration().toMillis())
+					.isGreaterThanOrEqualTo(previous.duration().multipliedBy(2).minusMillis(10));
+			}
+			assertEveryKeyOnItsOwner(topology, app, rows);
+		}
+	}
+
+	/** Every key's entry is ACTIVE on its owner in the 3-shard ring, with exactly its rows there and none elsewhere. */
+	private static void assertEveryKeyOnItsOwner(MySqlTopology topology, ConfigurableApplicationContext app,
+			Map<Long, Set<String>> rows) {
+		ShardDirectory directory = app.getBean(ShardDirectory.class);
+		rows.forEach((key, ids) -> {
+			String owner = RoutedApplication.ownerOf(topology, key);
+			DirectoryEntry entry = directory.entry(key).orElseThrow();
+			assertThat(entry.state()).isEqualTo(DirectoryEntry.State.ACTIVE);
+			assertThat(entry.shard()).as("owner of %s", key).isEqualTo(owner);
+			assertThat(new HashSet<>(Ledgers.ids(shard(topology, owner).primary(), key))).as("rows of %s", key).isEqualTo(ids);
+			for (String other : List.of("shard-0", "shard-1", "shard-2")) {
+				if (!other.equals(owner)) {
+					assertThat(Ledgers.ids(shard(topology, other).primary(), key)).as("rows of %s on %s", key, other).isEmpty();
+				}
+			}
+		});
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import dev.shardline.directory.KeyMover;
 import dev.shardline.routing.ShardRouter;
 import dev.shardline.routing.ShardRouting;
 import dev.shardline.test.MySqlTopology;
+import dev.shardline.test.ServerFootprint;
 import dev.shardline.test.TopologyShard;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -102,7 +103,7 @@ public final class MoveBenchmark {
 		report.environment("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
 		report.loadAverage(loadAverage());
 		log("Starting the topology (2 shards x (1 primary + 1 replica))");
-		try (MySqlTopology topology = MySqlTopology.builder().shards(2).replicasPerShard(1).start()) {
+		try (MySqlTopology topology = MySqlTopology.builder().shards(2).replicasPerShard(1).footprint(ServerFootprint.valueOf(System.getProperty("shardline.bench.footprint", "STANDARD"))).start()) {
 			report.environment("Topology", topology.providerName() + ", started in "
 					+ topology.startupTime().toMillis() + " ms");
 			for (TopologyShard shard : topology.shards()) {

@@ -37,6 +37,7 @@ import dev.shardline.rebalance.Rebalancer;
 import dev.shardline.ring.HashRing;
 import dev.shardline.routing.ShardRouter;
 import dev.shardline.test.MySqlTopology;
+import dev.shardline.test.ServerFootprint;
 import dev.shardline.test.TopologyNode;
 import dev.shardline.test.TopologyShard;
 import dev.shardline.topology.NodeHealth;
@@ -119,7 +120,7 @@ public final class RebalanceBenchmark {
 		report.environment("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
 		report.loadAverage(loadAverage());
 		log("Starting the topology (3 shards x (1 primary + 1 replica))");
-		try (MySqlTopology topology = MySqlTopology.builder().shards(3).replicasPerShard(1).start()) {
+		try (MySqlTopology topology = MySqlTopology.builder().shards(3).replicasPerShard(1).footprint(ServerFootprint.valueOf(System.getProperty("shardline.bench.footprint", "STANDARD"))).start()) {
 			report.environment("Topology", topology.providerName() + ", 3 shards x (1 primary + 1 replica), started in "
 					+ topology.startupTime().toMillis() + " ms");
 			for (TopologyShard shard : topology.shards()) {

@@ -31,7 +31,8 @@ public record RebalanceOptions(int keys, int rowsPerKey, int foregroundThreads, 
 
 			  --keys 20000            keys seeded (on shard-0 and shard-1)
 			  --rows-per-key 10       rows per key
-			  --threads 2             foreground threads per instance (half reads, half writes)
+			  --threads 2             foreground threads per instance (half reads, half writes); 0: none,
+			                          the rebalance alone (this machine's ceiling; no p99 ratio)
 			  --calm 20               seconds of calm foreground before the rebalance
 			  --warmup 5              unmeasured seconds of foreground before the calm window
 			  --small-cache 1000      directory cache size of the second look-up window (0: skip)
@@ -90,8 +91,8 @@ public record RebalanceOptions(int keys, int rowsPerKey, int foregroundThreads, 
 				default -> throw new IllegalArgumentException("Unknown option " + args[i] + "\n" + USAGE);
 			}
 		}
-		if (keys < 10 || rows < 1 || threads < 1 || calm <= 0 || warmup < 0 || smallCache < 0 || throttleSeconds <= 0) {
-			throw new IllegalArgumentException("keys (at least 10), rows, threads and calm must be positive\n" + USAGE);
+		if (keys < 10 || rows < 1 || threads < 0 || calm <= 0 || warmup < 0 || smallCache < 0 || throttleSeconds <= 0) {
+			throw new IllegalArgumentException("keys (at least 10), rows and calm must be positive, threads at least 0\n" + USAGE);
 		}
 		return new RebalanceOptions(keys, rows, threads, calm, warmup, smallCache, throttle, throttleSeconds, out,
 				Map.copyOf(extra));

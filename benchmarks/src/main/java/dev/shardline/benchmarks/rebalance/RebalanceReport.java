@@ -311,7 +311,10 @@ public final class RebalanceReport {
 						moverCopy / Math.max(1e-9, plain)));
 			}
 		}
-		if (this.calm != null) {
+		if (this.calm != null && this.calm.operations() == 0) {
+			md.append("\nNo foreground (--threads 0): the rebalance ran alone.\n");
+		}
+		else if (this.calm != null) {
 			md.append("\n### Foreground (both instances) during the rebalance against the calm window before it\n\n");
 			md.append("| | Ops/s | p50 (ms) | p99 (ms) | max (ms) | Refused writes |\n|---|---:|---:|---:|---:|---:|\n");
 			md.append(this.calm.row("Calm")).append(this.during.row("During the rebalance"));
@@ -370,8 +373,13 @@ public final class RebalanceReport {
 		StringBuilder md = new StringBuilder("\nTargets: ");
 		md.append(String.format("rows/s %,.0f against >= %,.0f: %s; ", rowsPerSecond(), TARGET_ROWS_PER_SECOND,
 				(rowsPerSecond() >= TARGET_ROWS_PER_SECOND) ? "met" : "missed"));
-		md.append(String.format("foreground p99 %.2fx calm against <= %.0fx: %s; ", p99Ratio, TARGET_P99_RATIO,
-				(p99Ratio <= TARGET_P99_RATIO) ? "met" : "missed"));
+		if (this.calm.operations() == 0) {
+			md.append("foreground p99: no foreground (--threads 0); ");
+		}
+		else {
+			md.append(String.format("foreground p99 %.2fx calm against <= %.0fx: %s; ", p99Ratio, TARGET_P99_RATIO,
+					(p99Ratio <= TARGET_P99_RATIO) ? "met" : "missed"));
+		}
 		md.append(String.format("longest per-key write pause %d ms against <= %d ms: %s.%n", pct(pauses, 1),
 				TARGET_PAUSE_MILLIS, (pct(pauses, 1) <= TARGET_PAUSE_MILLIS) ? "met" : "missed"));
 		return md.toString();
