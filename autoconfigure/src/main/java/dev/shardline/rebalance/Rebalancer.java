@@ -1,8 +1,11 @@
 package dev.shardline.rebalance;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -391,13 +394,13 @@ public final class Rebalancer implements SmartLifecycle {
 	 */
 	private final class Lanes {
 
-		private final Map<Batches.Pair, java.util.ArrayDeque<List<PlannedKey>>> queues = new java.util.LinkedHashMap<>();
+		private final Map<Batches.Pair, ArrayDeque<List<PlannedKey>>> queues = new LinkedHashMap<>();
 
-		private final Map<Batches.Pair, Integer> inFlight = new java.util.HashMap<>();
+		private final Map<Batches.Pair, Integer> inFlight = new HashMap<>();
 
 		Lanes(Map<Batches.Pair, List<PlannedKey>> byPair) {
 			byPair.forEach((pair, keys) -> {
-				this.queues.put(pair, new java.util.ArrayDeque<>(
+				this.queues.put(pair, new ArrayDeque<>(
 						Batches.cut(keys, Rebalancer.this.settings.batchRows(), Rebalancer.this.settings.batchKeys())));
 				this.inFlight.put(pair, 0);
 			});
@@ -405,7 +408,7 @@ public final class Rebalancer implements SmartLifecycle {
 
 		synchronized Taken take() {
 			Batches.Pair best = null;
-			for (Map.Entry<Batches.Pair, java.util.ArrayDeque<List<PlannedKey>>> queue : this.queues.entrySet()) {
+			for (Map.Entry<Batches.Pair, ArrayDeque<List<PlannedKey>>> queue : this.queues.entrySet()) {
 				if (!queue.getValue().isEmpty()
 						&& (best == null || this.inFlight.get(queue.getKey()) < this.inFlight.get(best))) {
 					best = queue.getKey();
