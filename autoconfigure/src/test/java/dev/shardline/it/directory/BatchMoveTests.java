@@ -14,7 +14,6 @@ import java.util.UUID;
 
 import dev.shardline.ShardlineException;
 import dev.shardline.directory.DirectoryEntry;
-import dev.shardline.directory.DirectorySync;
 import dev.shardline.directory.KeyMover;
 import dev.shardline.directory.MoveFailedException;
 import dev.shardline.directory.MoveHistory;
@@ -22,7 +21,6 @@ import dev.shardline.directory.ShardDirectory;
 import dev.shardline.it.RoutedApplication;
 import dev.shardline.it.jdbc.JdbcApp;
 import dev.shardline.it.jdbc.LedgerStore;
-import dev.shardline.routing.ShardRouter;
 import dev.shardline.test.MySqlTopology;
 import dev.shardline.test.RealTopology;
 import dev.shardline.test.TopologyNode;
@@ -208,9 +206,7 @@ class BatchMoveTests {
 		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class,
 				KeyMoveTests.DIRECTORY)) {
 			Map<Long, Set<String>> ids = rows(app, batch, 10);
-			KeyMover mover = new KeyMover(app.getBean(ShardDirectory.class), app.getBean(DirectorySync.class),
-					app.getBean(ShardRouter.class), Map.of("ledger", "customer_id"),
-					new KeyMover.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30), 7), null, null);
+			KeyMover mover = KeyMoveTests.mover(app, null, 7);
 			TopologyNode source = shard(topology, "shard-0").primary();
 			long before = comDelete(source);
 			mover.moveBatch(batch, "shard-1");

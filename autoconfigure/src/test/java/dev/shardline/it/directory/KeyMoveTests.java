@@ -53,9 +53,13 @@ class KeyMoveTests {
 			"shardline.directory.move-tables.ledger=customer_id", "shardline.replication.check-interval=250ms" };
 
 	static KeyMover mover(ConfigurableApplicationContext app, KeyMover.StepListener listener) {
+		return mover(app, listener, 500);
+	}
+
+	static KeyMover mover(ConfigurableApplicationContext app, KeyMover.StepListener listener, int batchRows) {
 		return new KeyMover(app.getBean(ShardDirectory.class), app.getBean(DirectorySync.class),
 				app.getBean(ShardRouter.class), Map.of("ledger", "customer_id"),
-				new KeyMover.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30), 500), null, listener);
+				new KeyMover.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30), batchRows), null, listener);
 	}
 
 	@Test
