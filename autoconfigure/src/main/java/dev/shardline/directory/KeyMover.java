@@ -73,6 +73,9 @@ public final class KeyMover {
 	/** Debris rows for a fence still to reopen carry this prefix before the shard's name. */
 	private static final String FENCE_PREFIX = "fence:";
 
+	/** A paced sweep deletes a table's rows of a move in about this many statements at most. */
+	private static final int SWEEP_CHUNKS = 64;
+
 	/** A copy taking at least move-timeout / this is followed by a catch-up before the fence. */
 	private static final long PRE_FENCE_CATCH_UP_DIVISOR = 10;
 
@@ -426,11 +429,15 @@ public final class KeyMover {
 		move.deadline = 0;
 		move.pauseEnd = System.nanoTime();
 		move.invalidate(this.directory);
-		finish(move, flipSeq);
+		finish(move, flipSeq, true);
 	}
 
-	/** After the flip: wait for instances and the target's replicas, delete the source's rows, ACTIVE. */
-	private void finish(Move move, long flipSeq) {
+	/**
+	 * After the flip: wait for instances and the target's replicas, delete the source's rows (in
+	 * paced chunks, or at once when recovery finishes a stalled move: it runs on the maintenance
+	 * thread, which has stalled moves to roll back), ACTIVE.
+	 */
+	private void finish(Move move, long flipSeq, boolean paced) {
 		step(move, Step.SWEEP);
 		long deadline = System.nanoTime() + this.sync.lease().plus(this.settings.moveTimeout()).toNanos();
 		List<String> slow = this.sync.awaitAcknowledged(flipSeq, deadline);
@@ -439,7 +446,7 @@ public final class KeyMover {
 					+ "; they cannot write the old owner (fenced), and may read it until they follow the change log");
 		}
 		boolean replicasHaveCopy = awaitReplicas(move.target);
-		sweepSource(move);
+		sweepSource(move, paced);
 		if (!replicasHaveCopy) {
 			throw new ShardlineException("The replicas of " + move.target + " have not applied the copy of " + move.what()
 					+ " yet; its reads stay on the primary until they have");
@@ -452,15 +459,28 @@ public final class KeyMover {
 	}
 
 	/**
-	 * Deletes the source's rows of the moved keys in statements of at most {@code move-batch-rows}
-	 * rows per table, each in a transaction that first checks this mover still holds the keys'
-	 * fence, paced like the copy: the key is served by the target now, so the sweep has time, and
-	 * one huge delete (and its replication) would stall the source's other writers.
+	 * Deletes the source's rows of the moved keys. Paced: in statements of at most
+	 * {@code move-batch-rows} rows per table (more for a huge key: at most {@value #SWEEP_CHUNKS}
+	 * statements, as each one scans past the rows the earlier ones deleted until InnoDB purges
+	 * them), each in a transaction that first checks this mover still holds the keys' fence,
+	 * pausing like the copy between them: the key is served by the target now, so the sweep has
+	 * time, and one huge delete (and its replication) would stall the source's other writers.
+	 * Not paced: one statement per table, in one such transaction.
 	 */
-	private void sweepSource(Move move) {
-		long lastProgress = System.nanoTime();
-		while (true) {
+	private void sweepSource(Move move, boolean paced) {
+		// the entries were last touched at the flip: a long sweep touches them again before the
+		// stale-after deadline, so recovery does not take a live sweep over
+		long lastProgress = (move.pauseEnd != 0) ? move.pauseEnd : System.nanoTime();
+		for (int chunk = 0;; chunk++) {
+			if (chunk > 0) {
+				// each further statement of the sweep is announced as the sweep again
+				this.listener.before(Step.SWEEP, move.text, move.texts);
+			}
 			long started = System.nanoTime();
+			if (paced && started - lastProgress > this.settings.staleAfter().toNanos() / 4) {
+				progress(move);
+				lastProgress = started;
+			}
 			boolean[] more = { false };
 			onPrimary(move.source, (connection) -> inTransaction(connection, () -> {
 				for (String table : this.tables.keySet()) {
@@ -472,21 +492,19 @@ public final class KeyMover {
 					move.copiers.computeIfAbsent(table, this::copier);
 					MoveTable definition = move.tables.containsKey(table) ? move.tables.get(table)
 							: MoveTable.read(connection, table, this.tables.get(table));
-					long deleted = move.copiers.get(table)
-						.deleteSome(definition, connection, move.keyValue, this.settings.batchRows());
-					more[0] |= deleted >= this.settings.batchRows();
+					if (!paced) {
+						move.copiers.get(table).deleteAll(definition, connection, move.keyValue);
+						continue;
+					}
+					int limit = Math.max(this.settings.batchRows(),
+							(move.copied.getOrDefault(table, 0) + SWEEP_CHUNKS - 1) / SWEEP_CHUNKS);
+					more[0] |= move.copiers.get(table).deleteSome(definition, connection, move.keyValue, limit) >= limit;
 				}
 			}));
 			if (!more[0]) {
 				return;
 			}
-			long now = System.nanoTime();
-			if (now - lastProgress > this.settings.staleAfter().toNanos() / 4) {
-				// a long sweep is still progress: recovery must not take the move over meanwhile
-				progress(move);
-				lastProgress = now;
-			}
-			long pause = (long) ((now - started) * this.settings.copyNiceRatio());
+			long pause = (long) ((System.nanoTime() - started) * this.settings.copyNiceRatio());
 			if (pause > 0) {
 				try {
 					TimeUnit.NANOSECONDS.sleep(pause);
@@ -759,7 +777,7 @@ public final class KeyMover {
 				}
 			}
 			if (cleaning) {
-				finish(move, this.directory.latestSeq());
+				finish(move, this.directory.latestSeq(), false);
 				this.history.record(move.record(MoveHistory.Outcome.MOVED, "finished by recovery"));
 				logger.warn("Finished the stalled move of " + move.what() + " to " + target);
 			}
@@ -963,7 +981,8 @@ public final class KeyMover {
 		};
 
 		/**
-		 * A step is about to run.
+		 * A step is about to run ({@link Step#SWEEP} also before each further statement of a
+		 * paced sweep).
 		 * @param step the step
 		 * @param key the key's stored text (a batch's: a summary of its keys)
 		 */

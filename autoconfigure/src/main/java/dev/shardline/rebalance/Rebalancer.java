@@ -60,6 +60,9 @@ public final class Rebalancer implements SmartLifecycle {
 
 	private static final long PROGRESS_CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+	/** How long a worker's pause between batches sleeps before it looks whether to stop. */
+	private static final long PAUSE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
 	private final RebalanceStore store;
 
 	private final RebalancePlanning planning;
@@ -376,8 +379,7 @@ public final class Rebalancer implements SmartLifecycle {
 				}
 				long started = System.nanoTime();
 				progressed.addAndGet(runBatch(execution.planId, taken.pair(), taken.batch()));
-				if (this.settings.niceRatio() > 0 && mayContinue(execution)
-						&& !sleep(Duration.ofNanos((long) ((System.nanoTime() - started) * this.settings.niceRatio())))) {
+				if (!pauseAfterBatch(execution, (long) ((System.nanoTime() - started) * this.settings.niceRatio()))) {
 					return;
 				}
 			}
@@ -385,6 +387,27 @@ public final class Rebalancer implements SmartLifecycle {
 				lanes.done(taken.pair());
 			}
 		}
+	}
+
+	/**
+	 * A worker's nice-ratio pause, in short slices so that stopping the instance or another plan
+	 * run ends it at once (a pause or cancel is seen before the next batch). False: stop now.
+	 */
+	private boolean pauseAfterBatch(Execution execution, long nanos) {
+		long until = System.nanoTime() + nanos;
+		for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+			if (execution.stopped || this.suspended || this.execution != execution) {
+				return false;
+			}
+			try {
+				TimeUnit.NANOSECONDS.sleep(Math.min(left, PAUSE_SLICE_NANOS));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

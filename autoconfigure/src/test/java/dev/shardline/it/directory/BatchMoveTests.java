@@ -219,6 +219,30 @@ class BatchMoveTests {
 		}
 	}
 
+	@Test
+	void aMoverThatDiesBetweenTheSweepsStatementsIsFinishedByRecovery(MySqlTopology topology) {
+		List<Long> batch = customersOn(topology, "shard-0", 3, 550_000_000);
+		try (ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class,
+				KeyMoveTests.DIRECTORY)) {
+			Map<Long, Set<String>> ids = rows(app, batch, 10);
+			int[] sweeps = { 0 };
+			KeyMover dying = KeyMoveTests.mover(app, (step, key) -> {
+				if (step == KeyMover.Step.SWEEP && ++sweeps[0] == 3) {
+					throw new KeyMoveTests.SimulatedCrash(step);
+				}
+			}, 7);
+			assertThatThrownBy(() -> dying.moveBatch(batch, "shard-1")).isInstanceOf(KeyMoveTests.SimulatedCrash.class);
+			// two statements of at most 7 rows ran: the source holds part of the keys' rows
+			long left = batch.stream().mapToLong((customer) -> Ledgers.ids(shard(topology, "shard-0").primary(), customer).size()).sum();
+			assertThat(left).isBetween(1L, 29L);
+			List<String> recovered = KeyMoveTests.mover(app, null).recoverInterruptedMoves(Duration.ZERO);
+			for (long customer : batch) {
+				assertThat(recovered).contains("l:" + customer);
+				assertOn(topology, app, customer, "shard-1", ids.get(customer));
+			}
+		}
+	}
+
 	private static long comDelete(TopologyNode node) {
 		try (Connection connection = node.openAdminConnection(); Statement statement = connection.createStatement();
 				java.sql.ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Com_delete'")) {

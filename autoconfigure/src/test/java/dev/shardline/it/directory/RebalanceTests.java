@@ -336,7 +336,7 @@ class RebalanceTests {
 			endpoint(app).rebalancePlan("rebalance", "plan", "add");
 			java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
 			endpoint(app).nodeAction("rebalance", "start");
-			await().pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(90)).until(() -> {
+			await().pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(180)).until(() -> {
 				most.accumulateAndGet(rebalancer.batchesInFlight(), Math::max);
 				return "done".equals(rebalanceSection(app).get("state"));
 			});
@@ -354,7 +354,7 @@ class RebalanceTests {
 			Map<Long, Set<String>> rows = placeOnTwoShards(app, 380_000_000, 24);
 			endpoint(app).rebalancePlan("rebalance", "plan", "add");
 			endpoint(app).nodeAction("rebalance", "start");
-			await().atMost(Duration.ofSeconds(90)).until(() -> "done".equals(rebalanceSection(app).get("state")));
+			await().atMost(Duration.ofSeconds(180)).until(() -> "done".equals(rebalanceSection(app).get("state")));
 			List<MoveHistory.Record> batches = new ArrayList<>(app.getBean(KeyMover.class).history().recent());
 			batches.removeIf((record) -> record.outcome() != MoveHistory.Outcome.MOVED);
 			batches.sort(java.util.Comparator.comparing(MoveHistory.Record::at));
@@ -368,6 +368,27 @@ class RebalanceTests {
 					.isGreaterThanOrEqualTo(previous.duration().multipliedBy(2).minusMillis(10));
 			}
 			assertEveryKeyOnItsOwner(topology, app, rows);
+		}
+	}
+
+	@Test
+	void stoppingTheInstanceEndsAWorkersPauseAtOnce(MySqlTopology topology) {
+		ConfigurableApplicationContext app = RoutedApplication.start(topology, JdbcApp.class,
+				settings("dir_rebal_stop", "shardline.rebalance.workers=1", "shardline.rebalance.batch-keys=1",
+						"shardline.rebalance.nice-ratio=100", "shardline.rebalance.lease=10s"));
+		try {
+			placeOnTwoShards(app, 390_000_000, 12);
+			endpoint(app).rebalancePlan("rebalance", "plan", "add");
+			endpoint(app).nodeAction("rebalance", "start");
+			// after its first batch the worker pauses 100 times that batch (many seconds)
+			await().atMost(Duration.ofSeconds(60)).until(() -> done(app) >= 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> app.getBean(Rebalancer.class).batchesInFlight() == 0);
+		}
+		finally {
+			long started = System.nanoTime();
+			app.close();
+			// A stop waits up to the lease (10 s) for the workers; the pause ends within a slice of it.
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 		}
 	}
 
