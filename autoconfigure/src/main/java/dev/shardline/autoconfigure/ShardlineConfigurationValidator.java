@@ -144,12 +144,8 @@ final class ShardlineConfigurationValidator {
 				problems.add(new ConfigurationProblem("shardline.directory.move-batch-rows",
 						"must be at least 1 but is " + directory.getMoveBatchRows(), "set a positive number of rows"));
 			}
-			double niceRatio = directory.getMoveCopyNiceRatio();
-			if (!(niceRatio >= 0) || Double.isInfinite(niceRatio)) {
-				problems.add(new ConfigurationProblem("shardline.directory.move-copy-nice-ratio",
-						"must be a number of at least 0 but is " + niceRatio,
-						"set 0 to copy without pauses, or e.g. 1 to pause as long as each batch took"));
-			}
+			nonNegative(problems, "shardline.directory.move-copy-nice-ratio", directory.getMoveCopyNiceRatio(),
+					"set 0 to copy without pauses, or e.g. 1 to pause as long as each batch took");
 			if (directory.getCacheSize() < 1) {
 				problems.add(new ConfigurationProblem("shardline.directory.cache-size",
 						"must be at least 1 but is " + directory.getCacheSize(), "set a positive number of entries"));
@@ -193,11 +189,8 @@ final class ShardlineConfigurationValidator {
 			problems.add(new ConfigurationProblem("shardline.rebalance.lag-throttle-fraction",
 					"must be above 0 and at most 1 but is " + fraction, "set a share of max-lag, e.g. 0.5"));
 		}
-		double niceRatio = rebalance.getNiceRatio();
-		if (!(niceRatio >= 0) || Double.isInfinite(niceRatio)) {
-			problems.add(new ConfigurationProblem("shardline.rebalance.nice-ratio",
-					"must be a number of at least 0 but is " + niceRatio, "set e.g. 1 (0 never pauses between batches)"));
-		}
+		nonNegative(problems, "shardline.rebalance.nice-ratio", rebalance.getNiceRatio(),
+				"set e.g. 1 (0 never pauses between batches)");
 		positive(problems, "shardline.rebalance.lease", rebalance.getLease());
 		for (String shard : rebalance.getDraining()) {
 			if (!properties.getShards().containsKey(shard)) {
@@ -217,6 +210,13 @@ final class ShardlineConfigurationValidator {
 		if (value < 1) {
 			problems.add(new ConfigurationProblem(property, "must be at least 1 but is " + value,
 					"set a positive number of " + what));
+		}
+	}
+
+	/** A finite number of at least 0 (NaN and infinity are refused too). */
+	private static void nonNegative(List<ConfigurationProblem> problems, String property, double value, String fix) {
+		if (!(value >= 0) || Double.isInfinite(value)) {
+			problems.add(new ConfigurationProblem(property, "must be a number of at least 0 but is " + value, fix));
 		}
 	}
 

@@ -240,7 +240,7 @@ public final class KeyMover {
 		// Every key of the move gets one new version, above each one's old version: the move's epoch.
 		long epoch = versions.stream().mapToLong(Long::longValue).max().orElse(0) + 1;
 		if (this.directory.markAll(move.texts, versions, epoch, move.source, move.target) <= 0) {
-			throw new ShardlineException(move.what().substring(0, 1).toUpperCase() + move.what().substring(1)
+			throw new ShardlineException(move.whatCapitalised()
 					+ " changed while its move started; try again");
 		}
 		move.version = epoch;
@@ -263,7 +263,7 @@ public final class KeyMover {
 		catch (RuntimeException ex) {
 			if (move.flipped) {
 				// The key is on the target and writable; only clean-up is left, which recovery finishes.
-				logger.warn(move.what().substring(0, 1).toUpperCase() + move.what().substring(1) + " moved to "
+				logger.warn(move.whatCapitalised() + " moved to "
 						+ move.target + ", but the clean-up did not finish (" + ex.getMessage()
 						+ "); any instance finishes it within " + this.settings.staleAfter().toSeconds() + " s");
 				this.history.record(move.record(MoveHistory.Outcome.MOVED, "clean-up pending: " + ex.getMessage()));
@@ -1168,6 +1168,12 @@ public final class KeyMover {
 		/** "key k" or "a batch of n keys (...)", for messages. */
 		String what() {
 			return (this.texts.size() == 1) ? "key " + this.text : "a batch of " + this.text;
+		}
+
+		/** {@link #what()} at the start of a sentence. */
+		String whatCapitalised() {
+			String what = what();
+			return Character.toUpperCase(what.charAt(0)) + what.substring(1);
 		}
 
 		/** "key 'k'" or "a batch of n keys (...)", for exceptions. */

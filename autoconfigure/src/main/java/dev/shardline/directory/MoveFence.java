@@ -193,7 +193,7 @@ final class MoveFence {
 	boolean holds(Connection connection, Object keyValue, long epoch) throws SQLException {
 		List<?> keys = keys(keyValue);
 		try (PreparedStatement statement = connection.prepareStatement(
-				"SELECT epoch FROM " + this.fenceTable + " WHERE key_value IN (" + marks(keys.size()) + ") FOR UPDATE")) {
+				"SELECT epoch FROM " + this.fenceTable + " WHERE key_value IN (" + ShardDirectory.marks(keys.size()) + ") FOR UPDATE")) {
 			bind(statement, keys);
 			int holding = 0;
 			try (ResultSet rs = statement.executeQuery()) {
@@ -225,10 +225,10 @@ final class MoveFence {
 	 * uncommitted row holds a lock this read must wait for); the fence already refuses new ones.
 	 */
 	void awaitWriters(Connection connection, Object keyValue) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(
-				"SELECT COUNT(*) FROM " + this.table + " WHERE " + this.keyColumn + " IN (" + marks(keys(keyValue).size())
-						+ ") LOCK IN SHARE MODE")) {
-			bind(statement, keys(keyValue));
+		List<?> keys = keys(keyValue);
+		try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM " + this.table + " WHERE "
+				+ this.keyColumn + " IN (" + ShardDirectory.marks(keys.size()) + ") LOCK IN SHARE MODE")) {
+			bind(statement, keys);
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
 			}
@@ -294,10 +294,6 @@ final class MoveFence {
 			throw new IllegalArgumentException("A fence call needs at least one key");
 		}
 		return keys;
-	}
-
-	private static String marks(int count) {
-		return "?" + ", ?".repeat(count - 1);
 	}
 
 	private static void bind(PreparedStatement statement, List<?> keys) throws SQLException {

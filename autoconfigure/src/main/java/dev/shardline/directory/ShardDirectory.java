@@ -51,8 +51,8 @@ public final class ShardDirectory implements KeyDirectory {
 
 	private static final String COLUMNS = "shard_key, shard, state, other_shard, version";
 
-	/** Keys per statement when a batch is marked (bounded like the other IN lists). */
-	private static final int MARK_CHUNK = 500;
+	/** Keys per statement in the IN lists of batch reads and marks. */
+	private static final int IN_LIST_CHUNK = 500;
 
 	private final Supplier<Shard> shard;
 
@@ -374,8 +374,8 @@ public final class ShardDirectory implements KeyDirectory {
 		return change((connection) -> {
 			for (Map.Entry<Long, List<String>> group : byVersion.entrySet()) {
 				List<String> texts = group.getValue();
-				for (int from = 0; from < texts.size(); from += MARK_CHUNK) {
-					List<String> chunk = texts.subList(from, Math.min(texts.size(), from + MARK_CHUNK));
+				for (int from = 0; from < texts.size(); from += IN_LIST_CHUNK) {
+					List<String> chunk = texts.subList(from, Math.min(texts.size(), from + IN_LIST_CHUNK));
 					int changed = (group.getKey() == 0) ? insertMarked(connection, chunk, epoch, source, target)
 							: updateMarked(connection, chunk, group.getKey(), epoch, source, target);
 					if (changed != chunk.size()) {
@@ -478,8 +478,8 @@ public final class ShardDirectory implements KeyDirectory {
 	Map<String, DirectoryEntry> readTexts(List<String> keyTexts) {
 		return execute((connection) -> {
 			Map<String, DirectoryEntry> entries = new HashMap<>();
-			for (int from = 0; from < keyTexts.size(); from += 500) {
-				List<String> chunk = keyTexts.subList(from, Math.min(keyTexts.size(), from + 500));
+			for (int from = 0; from < keyTexts.size(); from += IN_LIST_CHUNK) {
+				List<String> chunk = keyTexts.subList(from, Math.min(keyTexts.size(), from + IN_LIST_CHUNK));
 				try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM "
 						+ this.table + " WHERE shard_key IN (" + marks(chunk.size()) + ")")) {
 					for (int i = 0; i < chunk.size(); i++) {
@@ -497,7 +497,8 @@ public final class ShardDirectory implements KeyDirectory {
 		});
 	}
 
-	private static String marks(int count) {
+	/** {@code count} JDBC placeholders for an IN list: "?, ?, ?". */
+	static String marks(int count) {
 		return "?" + ", ?".repeat(count - 1);
 	}
 

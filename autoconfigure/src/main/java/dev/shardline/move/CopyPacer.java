@@ -56,14 +56,6 @@ public final class CopyPacer {
 	}
 
 	/**
-	 * The ratio of pause to work.
-	 * @return the ratio, 0 when off
-	 */
-	public double niceRatio() {
-		return this.niceRatio;
-	}
-
-	/**
 	 * Whether this pacer pauses at all.
 	 * @return {@code true} for a ratio above 0
 	 */

@@ -18,7 +18,7 @@ import java.util.List;
  * @param rowsPerSecond rows moved per second by this instance recently (0 when it moves none)
  * @param throttledSeconds how long batches waited for lagging replicas or down primaries, in all
  * @param etaSeconds seconds left at that rate, null when unknown
- * @param workers shard pairs moved in parallel at most
+ * @param workers batches in flight at most, spread over the shard pairs
  * @param throttledBy why batches wait right now, or null
  * @param lastError the last failure, or null
  * @param pairs progress per (from, to) pair

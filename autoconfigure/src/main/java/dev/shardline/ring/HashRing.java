@@ -234,9 +234,6 @@ public final class HashRing {
       plainPoints = null;
       plainOwners = null;
       buckets = null;
-      if (genBits > 57) {
-         throw new IllegalArgumentException("Shard weights too uneven for the ring's packed layout");
-      }
       // 8 to 16 points per bucket, at most 2^18 buckets (15.6 points each at 1,024 shards): a bucket's
       // fragments and ids each span one or two cache lines, and with the fragment a hash is resolved to
       // 1/2^26 of the ring (a point is recomputed for about one look-up in sixteen at 1,024 shards).

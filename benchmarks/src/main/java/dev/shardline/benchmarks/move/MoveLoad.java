@@ -1,6 +1,5 @@
 package dev.shardline.benchmarks.move;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.shardline.ShardMovingException;
+import dev.shardline.benchmarks.LongList;
+import dev.shardline.benchmarks.Refusals;
 import dev.shardline.benchmarks.move.app.OrderStore;
 
 /**
@@ -151,7 +151,7 @@ final class MoveLoad {
 
 	/** Foreground operations per phase, over every thread. */
 	long operations(int phase) {
-		return this.foregrounds.stream().mapToLong((f) -> f.latencies[phase].size).sum();
+		return this.foregrounds.stream().mapToLong((f) -> f.latencies[phase].size()).sum();
 	}
 
 	/**
@@ -164,14 +164,13 @@ final class MoveLoad {
 		for (int s = 0; s < slots; s++) {
 			int total = 0;
 			for (Foreground foreground : this.foregrounds) {
-				total += foreground.bySteps[phase][s].size;
+				total += foreground.bySteps[phase][s].size();
 			}
 			all[s] = new long[total];
 			int at = 0;
 			for (Foreground foreground : this.foregrounds) {
 				LongList list = foreground.bySteps[phase][s];
-				System.arraycopy(list.values, 0, all[s], at, list.size);
-				at += list.size;
+				at = list.copyInto(all[s], at);
 			}
 			Arrays.sort(all[s]);
 		}
@@ -185,8 +184,7 @@ final class MoveLoad {
 		int at = 0;
 		for (Foreground foreground : this.foregrounds) {
 			LongList list = foreground.latencies[phase];
-			System.arraycopy(list.values, 0, all, at, list.size);
-			at += list.size;
+			at = list.copyInto(all, at);
 		}
 		Arrays.sort(all);
 		return all;
@@ -325,8 +323,8 @@ final class MoveLoad {
 					}
 				}
 				catch (RuntimeException ex) {
-					boolean trigger = refusedByFence(ex);
-					if (!trigger && !refusedByDirectory(ex)) {
+					boolean trigger = Refusals.byFence(ex);
+					if (!trigger && !Refusals.byDirectory(ex)) {
 						error(ex);
 						continue;
 					}
@@ -345,42 +343,6 @@ final class MoveLoad {
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
 				}
 			}
-		}
-
-	}
-
-	static boolean refusedByDirectory(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ShardMovingException) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/** The source's fence trigger (SQLSTATE 45000, "Shardline: this key is moving ..."). */
-	static boolean refusedByFence(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && "45000".equals(sql.getSQLState())
-					&& String.valueOf(sql.getMessage()).contains("Shardline")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/** A growable array of longs (no boxing on the measured path). */
-	static final class LongList {
-
-		long[] values = new long[4096];
-
-		int size;
-
-		void add(long value) {
-			if (this.size == this.values.length) {
-				this.values = Arrays.copyOf(this.values, this.size * 2);
-			}
-			this.values[this.size++] = value;
 		}
 
 	}

@@ -1,6 +1,5 @@
 package dev.shardline.benchmarks.rebalance;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,7 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.shardline.ShardMovingException;
+import dev.shardline.benchmarks.LongList;
+import dev.shardline.benchmarks.Refusals;
 import dev.shardline.benchmarks.move.app.OrderStore;
 import dev.shardline.benchmarks.rebalance.app.OrderReader;
 
@@ -69,7 +69,7 @@ final class RebalanceLoad {
 
 	/** Successful operations recorded in a phase, over every thread. */
 	long operations(int phase) {
-		return this.workers.stream().mapToLong((w) -> w.latencies[phase].size).sum();
+		return this.workers.stream().mapToLong((w) -> w.latencies[phase].size()).sum();
 	}
 
 	/** Writes refused in a phase because their key was moving. */
@@ -83,8 +83,7 @@ final class RebalanceLoad {
 		int at = 0;
 		for (Worker worker : this.workers) {
 			LongList list = worker.latencies[phase];
-			System.arraycopy(list.values, 0, all, at, list.size);
-			at += list.size;
+			at = list.copyInto(all, at);
 		}
 		Arrays.sort(all);
 		return all;
@@ -154,7 +153,7 @@ final class RebalanceLoad {
 					}
 				}
 				catch (RuntimeException ex) {
-					if (refusedByDirectory(ex) || refusedByFence(ex)) {
+					if (Refusals.byDirectory(ex) || Refusals.byFence(ex)) {
 						if (phase != UNRECORDED) {
 							this.refused[phase].incrementAndGet();
 						}
@@ -164,42 +163,6 @@ final class RebalanceLoad {
 					}
 				}
 			}
-		}
-
-	}
-
-	static boolean refusedByDirectory(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ShardMovingException) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/** The source's fence trigger (SQLSTATE 45000, "Shardline: this key is moving ..."). */
-	static boolean refusedByFence(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && "45000".equals(sql.getSQLState())
-					&& String.valueOf(sql.getMessage()).contains("Shardline")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/** A growable array of longs (no boxing on the measured path). */
-	static final class LongList {
-
-		long[] values = new long[4096];
-
-		int size;
-
-		void add(long value) {
-			if (this.size == this.values.length) {
-				this.values = Arrays.copyOf(this.values, this.size * 2);
-			}
-			this.values[this.size++] = value;
 		}
 
 	}
