@@ -19,13 +19,13 @@ import java.util.Map;
  * then {@code i}) and a hash belongs to the first point at or after it, wrapping round to the first point.
  * Look-ups take no locks and allocate nothing. The exact definition is in {@code tools/ring/HASH.md}.
  *
- * <p>Storage: up to {@link #PLAIN_LIMIT} points, each point is kept as a long with its owner's index.
- * Larger rings do not keep the points. Each point, in ring order, has a one-byte fragment (the 8 bits
- * right below its look-up bucket's top bits) and a packed id ({@code (shard, i)}, the shard as its position
- * in name order; 22 bits at 1,024 shards), from which its owner is read and, when the fragment cannot
- * decide, the exact point is recomputed with one label hash. 30 bits per point at 1,024 shards instead of
- * 80 (a long and a char), plus a two-level bucket index of 2^18 buckets in 384 KB (an int per 8 buckets,
- * a byte per bucket).
+ * <p>Storage: the ring does not keep the points (a long each). Each point, in ring order, has a one-byte
+ * fragment (the 8 bits right below its look-up bucket's top bits), its owner's index (10 bits at 1,024
+ * shards) and its {@code i} (12 bits at 4,000 points a shard), in three arrays: a look-up reads the first
+ * two, and the third only when the fragment cannot decide and the exact point is recomputed with one label
+ * hash. 30 bits a point at 1,024 shards instead of 80 (a long and a char), plus a two-level index of at most
+ * 2^18 buckets of 8 to 16 points (384 KB: an int per 8 buckets, a byte per bucket). A look-up reads one
+ * bucket and compares its fragments eight at a time.
  */
 public final class HashRing {
 
@@ -51,17 +51,29 @@ public final class HashRing {
     */
    static final int FRAGMENT_BITS = 8;
 
-   /** Upper bound on the packed ring's buckets: 2^18 (an int per 8 buckets and a byte per bucket, 384 KB). */
+   /** Upper bound on the ring's buckets: 2^18 (an int per 8 buckets and a byte per bucket, 384 KB). */
    static final int MAX_BUCKET_BITS = 18;
 
-   /**
-    * Up to this many points (256 shards at the default weight and virtual nodes) the ring keeps each point
-    * plain, as a long and its owner's index (12 bytes a point, 12 MB at the limit): the fastest look-up, a
-    * scan of about eight longs. Larger rings are packed (below), trading look-up time for a third of the memory.
-    */
-   static final int PLAIN_LIMIT = 256 * DEFAULT_VIRTUAL_NODES;
+   /** Fragments a look-up compares without a loop: three longs. */
+   private static final int SCANNED_FRAGMENTS = 3 * Long.BYTES;
 
-   // ids are read as one unaligned little-endian long from the packed byte array
+   private static final long ONES = 0x0101010101010101L;
+
+   private static final long HIGH = 0x8080808080808080L;
+
+   private static final long LOW7 = ~HIGH;
+
+   // FIRST_BYTES[v]: the high bit of each of a long's first v bytes (little-endian: its v lowest bytes)
+   private static final long[] FIRST_BYTES = new long[Long.BYTES + 1];
+
+   static {
+      for (int v = 0; v < Long.BYTES; v++) {
+         FIRST_BYTES[v] = HIGH & ((1L << (8 * v)) - 1);
+      }
+      FIRST_BYTES[Long.BYTES] = HIGH;
+   }
+
+   // packed entries and eight fragments at a time are read as one unaligned little-endian long
    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
    private final String[] names;
@@ -70,23 +82,23 @@ public final class HashRing {
    private final int virtualNodesPerWeight;
    private final int pointCount;
 
-   // ---- a point's identity: id = s << indexBits | i, s the shard's position in name order ----
-   // UTF-8 of name + '#', by name order, to recompute a point
+   // ---- a point's identity (while the ring is built: id = s << indexBits | i, s the shard's position in name order) ----
+   // UTF-8 of name + '#', by index into names, to recompute a point
    private final byte[][] prefixes;
    // genToName[s] = index into names of the s-th shard in name order
    private final int[] genToName;
    private final int indexBits;
 
-   // ---- the ring, plain (up to PLAIN_LIMIT points; else null) ----
-   private final long[] plainPoints;
-   private final int[] plainOwners;
-
-   // ---- the ring, packed (above PLAIN_LIMIT points; else null) ----
-   // point j (ring order): its fragment, fragments[j], and its id at bit j * genBits of ids
+   // ---- the ring ----
+   // point j (ring order): its fragment fragments[j]; its owner (index into names) at bit j * ownerBits of
+   // owners; its i at bit j * indexBits of indexes. Owners apart from the i's: a look-up's cache lines hold
+   // only what it reads (fragments and owners, 18 bits a point at 1,024 shards, 9 MB instead of 15).
    private final byte[] fragments;
-   private final byte[] ids;
-   private final int genBits;
-   private final long genMask;
+   private final byte[] owners;
+   private final int ownerBits;
+   private final long ownerMask;
+   private final byte[] indexes;
+   private final long indexMask;
    private final int fragmentShift;
    // the first j of bucket b is groupStarts[b >>> groupBits] + (offsets[b] & 0xFF); bucket 2^bits starts at n.
    // Two small arrays (384 KB at 1,024 shards) that stay in the L2 cache, where an int per bucket would not.
@@ -94,11 +106,8 @@ public final class HashRing {
    private final byte[] offsets;
    private final int groupBits;
 
-   // ---- both layouts ----
-   // plain: buckets[b] = first j whose point's top bits are >= b; buckets[2^bits] = n (null when packed)
-   private final int[] buckets;
+   // a hash's bucket is its top bits: hash >>> shift
    private final int shift;
-   private final int firstOwner;
 
    private final double[] shares;
    private final Map<String, Double> sharesByName;
@@ -120,16 +129,11 @@ public final class HashRing {
     * @throws IllegalArgumentException on an empty map, a blank name, a weight below 1, or too many points
     */
    public HashRing(Map<String, Integer> weights, int virtualNodesPerWeight) {
-      this(weights, virtualNodesPerWeight, PLAIN_LIMIT);
+      this(weights, virtualNodesPerWeight, 3);
    }
 
-   /** As above, keeping points plain up to {@code plainLimit} (tests compare both layouts on one ring). */
-   HashRing(Map<String, Integer> weights, int virtualNodesPerWeight, int plainLimit) {
-      this(weights, virtualNodesPerWeight, plainLimit, 3);
-   }
-
-   /** As above, with packed index groups of at most 2^maxGroupBits buckets (tests force the smaller groups). */
-   HashRing(Map<String, Integer> weights, int virtualNodesPerWeight, int plainLimit, int maxGroupBits) {
+   /** As above, with index groups of at most 2^maxGroupBits buckets (tests force the smaller groups). */
+   HashRing(Map<String, Integer> weights, int virtualNodesPerWeight, int maxGroupBits) {
       if (weights == null || weights.isEmpty()) {
          throw new IllegalArgumentException("A hash ring needs at least one shard");
       }
@@ -182,13 +186,11 @@ public final class HashRing {
       for (int g = 0; g < count; g++) {
          final int named = byName[g];
          genToName[g] = named;
-         prefixes[g] = (names[named] + '#').getBytes(StandardCharsets.UTF_8);
+         prefixes[named] = (names[named] + '#').getBytes(StandardCharsets.UTF_8);
          maxPerShard = Math.max(maxPerShard, perShard[named]);
       }
-      // an id's owner is one shift away; with equal weights the ids are as dense as a plain index (22 bits
-      // for 1,024 shards of 4,000 points)
+      // an id's owner is one shift away (12 bits of i for 4,000 points a shard)
       indexBits = 32 - Integer.numberOfLeadingZeros(maxPerShard - 1);
-      genBits = (32 - Integer.numberOfLeadingZeros(count - 1)) + indexBits;
       final int pointBits = 32 - Integer.numberOfLeadingZeros(n - 1);
 
       final long[] points = new long[n];
@@ -203,39 +205,11 @@ public final class HashRing {
       }
       sharesByName = Collections.unmodifiableMap(byNameShares);
 
-      genMask = (1L << genBits) - 1;
-      firstOwner = ownerOfGen(gens[0]);
-      if (n <= plainLimit) {
-         // about two points per bucket (at most 2^19 buckets, 2 MB of index): a scan of a long or two
-         final int bits = Math.max(1, Math.min(pointBits - 1, 19));
-         shift = 64 - bits;
-         fragmentShift = shift - FRAGMENT_BITS;
-         buckets = new int[(1 << bits) + 1];
-         int j = 0;
-         for (int b = 0; b < 1 << bits; b++) {
-            while (j < n && (points[j] >>> shift) < b) {
-               j++;
-            }
-            buckets[b] = j;
-         }
-         buckets[1 << bits] = n;
-         plainPoints = points;
-         plainOwners = new int[n];
-         for (int k = 0; k < n; k++) {
-            plainOwners[k] = ownerOfGen(gens[k]);
-         }
-         fragments = null;
-         ids = null;
-         groupStarts = null;
-         offsets = null;
-         groupBits = 0;
-         return;
-      }
-      plainPoints = null;
-      plainOwners = null;
-      buckets = null;
+      ownerBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(count - 1));
+      ownerMask = (1L << ownerBits) - 1;
+      indexMask = (1L << indexBits) - 1;
       // 8 to 16 points per bucket, at most 2^18 buckets (15.6 points each at 1,024 shards): a bucket's
-      // fragments and ids each span one or two cache lines, and with the fragment a hash is resolved to
+      // fragments and owners each span one or two cache lines, and with the fragment a hash is resolved to
       // 1/2^26 of the ring (a point is recomputed for about one look-up in sixteen at 1,024 shards).
       final int bits = Math.max(1, Math.min(pointBits - 4, MAX_BUCKET_BITS));
       shift = 64 - bits;
@@ -265,13 +239,14 @@ public final class HashRing {
          offsets[b] = (byte) (starts[b] - starts[b & -(1 << gb)]);
       }
       groupStarts[bucketCount >>> gb] = n;
-      fragments = new byte[n];
-      ids = new byte[(int) (((long) n * genBits + 7) >>> 3) + Long.BYTES];
+      // padded so that a look-up can always read SCANNED_FRAGMENTS fragments from a bucket's start
+      fragments = new byte[n + SCANNED_FRAGMENTS];
+      owners = new byte[(int) (((long) n * ownerBits + 7) >>> 3) + Long.BYTES];
+      indexes = new byte[(int) (((long) n * indexBits + 7) >>> 3) + Long.BYTES];
       for (int k = 0; k < n; k++) {
          fragments[k] = (byte) (points[k] >>> fragmentShift);
-         final long bit = (long) k * genBits;
-         final int at = (int) (bit >>> 3);
-         LONG_LE.set(ids, at, (long) LONG_LE.get(ids, at) | (long) gens[k] << (bit & 7));
+         putBits(owners, k, ownerBits, ownerOfGen(gens[k]));
+         putBits(indexes, k, indexBits, gens[k] & (int) indexMask);
       }
    }
 
@@ -298,49 +273,61 @@ public final class HashRing {
    /** Index into {@link #shardNames()} of the shard that owns the given key hash. Allocation-free. */
    public int indexForHash(long hash) {
       final int bucket = (int) (hash >>> shift);
-      final long[] plain = plainPoints;
-      if (plain != null) {
-         // every point of a later bucket is >= hash: the first point >= hash is in this bucket, or it is the next one
-         int j = buckets[bucket];
-         final int end = buckets[bucket + 1];
-         while (j < end && Long.compareUnsigned(plain[j], hash) < 0) {
-            j++;
-         }
-         return (j == pointCount) ? firstOwner : plainOwners[j];
-      }
       final int start = groupStarts[bucket >>> groupBits] + (offsets[bucket] & 0xFF);
       final int end = groupStarts[(bucket + 1) >>> groupBits] + (offsets[bucket + 1] & 0xFF);
       final int fragment = (int) (hash >>> fragmentShift) & ((1 << FRAGMENT_BITS) - 1);
-      final byte[] fragments = this.fragments;
-      // The bucket's ids lie between those of its first point and of the point after it (about 44 bytes at
-      // 1,024 shards, so nearly always in those two points' cache lines): reading both now loads them while
-      // the fragments load, rather than after the fragments have been searched (a second cache miss in a
-      // row). The point after the bucket is also the answer when the hash is past the bucket's last point.
-      final int firstId = genAt(start);
-      final int nextId = genAt((end == pointCount) ? 0 : end);
+      // The bucket's owners lie between its first point's and the next point's (about 20 bytes at 1,024
+      // shards, so nearly always in those two points' cache lines): reading both now loads them while the
+      // fragments load, rather than after the fragments have been searched (a second cache miss in a row).
+      // The point after the bucket is also the answer when the hash is past the bucket's last point.
+      final int startOwner = storedOwner(start);
+      final int nextOwner = storedOwner((end == pointCount) ? 0 : end);
       // The bucket's fragments ascend: the first point whose fragment is not below the hash's is the bucket's
-      // start plus the number of points below, counted without a branch per point (no address depends on
-      // a fragment, so the bucket's one or two cache lines of fragments load in parallel).
-      int below = 0;
-      for (int k = start; k < end; k++) {
+      // start plus the number of points below. They are counted eight at a time (a byte-wise compare in a
+      // long, then a popcount), three longs whatever the bucket's length, masked to it, so that a look-up
+      // runs no loop and no branch per point; fewer instructions let the processor overlap the cache misses of
+      // consecutive look-ups. The points of a bucket longer than 24 (about one in fifty at 1,024 shards) are
+      // counted one by one past the 24th.
+      final int length = end - start;
+      final long hashFragments = fragment * ONES;
+      final long hashLow7 = hashFragments & LOW7;
+      int below = Long.bitCount(bytesBelow(fragmentsAt(start), hashLow7, hashFragments) & FIRST_BYTES[Math.min(length, 8)])
+            + Long.bitCount(bytesBelow(fragmentsAt(start + 8), hashLow7, hashFragments) & FIRST_BYTES[Math.max(0, Math.min(length - 8, 8))])
+            + Long.bitCount(bytesBelow(fragmentsAt(start + 16), hashLow7, hashFragments) & FIRST_BYTES[Math.max(0, Math.min(length - 16, 8))]);
+      for (int k = start + SCANNED_FRAGMENTS; k < end; k++) {
          below += ((fragments[k] & 0xFF) - fragment) >>> 31;
       }
       final int j = start + below;
       if (j < end && (fragments[j] & 0xFF) == fragment) {
          return ownerOnTie(hash, j, end, fragment);
       }
-      return ownerOfGen((j == end) ? nextId : (j == start) ? firstId : genAt(j));
+      return (j == end) ? nextOwner : (j == start) ? startOwner : storedOwner(j);
+   }
+
+   private long fragmentsAt(int j) {
+      return (long) LONG_LE.get(fragments, j);
+   }
+
+   /**
+    * The high bit of each byte of {@code x} that is below (unsigned) the same byte of {@code y}, the others 0;
+    * {@code yLow7} is {@code y & LOW7}. Per byte: the high bit of {@code (x | 0x80) - (y & 0x7F)} says whether the
+    * low seven bits borrowed (no byte borrows from its neighbour), and x < y when x's high bit is 0 and y's 1,
+    * or both are equal and the low bits borrowed.
+    */
+   private static long bytesBelow(long x, long yLow7, long y) {
+      final long lowBitsNoBorrow = (x | HIGH) - yLow7;
+      return ((~x & y) | (~(x ^ y) & ~lowBitsNoBorrow)) & HIGH;
    }
 
    /** The owner when point j's fragment equals the hash's: recompute points until one is >= hash. */
    private int ownerOnTie(long hash, int j, int end, int fragment) {
       for (; j < end && (fragments[j] & 0xFF) == fragment; j++) {
-         final int g = genAt(j);
-         if (Long.compareUnsigned(pointOfGen(g), hash) >= 0) {
-            return ownerOfGen(g);
+         final int owner = storedOwner(j);
+         if (Long.compareUnsigned(XxHash64.hashLabel(prefixes[owner], storedIndex(j)), hash) >= 0) {
+            return owner;
          }
       }
-      return ownerOfGen(genAt((j == pointCount) ? 0 : j));
+      return storedOwner((j == pointCount) ? 0 : j);
    }
 
    /** Shard names in the order of the map the ring was built from. */
@@ -384,20 +371,14 @@ public final class HashRing {
 
    /** The j-th point in ring order, as an unsigned 64-bit value (recomputed from its label). */
    long pointAt(int j) {
-      if (plainPoints != null) {
-         return plainPoints[j];
-      }
       checkPoint(j);
-      return pointOfGen(genAt(j));
+      return XxHash64.hashLabel(prefixes[storedOwner(j)], storedIndex(j));
    }
 
    /** Shard index owning the j-th point. */
    int ownerAt(int j) {
-      if (plainOwners != null) {
-         return plainOwners[j];
-      }
       checkPoint(j);
-      return ownerOfGen(genAt(j));
+      return storedOwner(j);
    }
 
    private void checkPoint(int j) {
@@ -406,46 +387,65 @@ public final class HashRing {
       }
    }
 
-   /** Whether the points are kept plain (see {@link #PLAIN_LIMIT}). */
-   boolean isPlain() {
-      return plainPoints != null;
-   }
-
    /** Bytes held by the look-up arrays (excluding object headers and the names). */
    long footprintBytes() {
       long prefixBytes = 0;
       for (byte[] prefix : prefixes) {
          prefixBytes += prefix.length;
       }
-      final long ring = (plainPoints != null) ? 12L * plainPoints.length + 4L * buckets.length
-            : fragments.length + ids.length + 4L * groupStarts.length + offsets.length;
+      final long ring = fragments.length + owners.length + indexes.length + 4L * groupStarts.length + offsets.length;
       return ring + 4L * genToName.length + prefixBytes;
    }
 
-   /** Buckets per group of the packed index, as a power of two. */
+   /** Buckets per group of the index, as a power of two. */
    int groupBits() {
       return groupBits;
    }
 
+   /** Points in the longest bucket. */
+   int longestBucket() {
+      int longest = 0;
+      for (int b = 0, buckets = offsets.length - 1; b < buckets; b++) {
+         final int start = groupStarts[b >>> groupBits] + (offsets[b] & 0xFF);
+         final int end = groupStarts[(b + 1) >>> groupBits] + (offsets[b + 1] & 0xFF);
+         longest = Math.max(longest, end - start);
+      }
+      return longest;
+   }
+
+   /** Fragments a look-up compares without a loop. */
+   static int scannedFragments() {
+      return SCANNED_FRAGMENTS;
+   }
+
    int bucketCount() {
-      return (buckets != null) ? buckets.length - 1 : offsets.length - 1;
+      return offsets.length - 1;
    }
 
    // ---- decoding ----
 
-   private int genAt(int j) {
-      // j * genBits < 2^24 * 57 fits an int
-      final int bit = j * genBits;
-      return (int) (((long) LONG_LE.get(ids, bit >>> 3) >>> (bit & 7)) & genMask);
+   private int storedOwner(int j) {
+      return bitsAt(owners, j, ownerBits, ownerMask);
+   }
+
+   private int storedIndex(int j) {
+      return bitsAt(indexes, j, indexBits, indexMask);
+   }
+
+   /** Entry j of a packed array of entries of {@code width} bits (at most 57). */
+   private static int bitsAt(byte[] packed, int j, int width, long mask) {
+      final long bit = (long) j * width;
+      return (int) (((long) LONG_LE.get(packed, (int) (bit >>> 3)) >>> (bit & 7)) & mask);
+   }
+
+   private static void putBits(byte[] packed, int j, int width, int value) {
+      final long bit = (long) j * width;
+      final int at = (int) (bit >>> 3);
+      LONG_LE.set(packed, at, (long) LONG_LE.get(packed, at) | (long) value << (bit & 7));
    }
 
    private int ownerOfGen(int id) {
       return genToName[id >>> indexBits];
-   }
-
-   /** The point of an id: XXH64(name + "#" + i). */
-   private long pointOfGen(int id) {
-      return XxHash64.hashLabel(prefixes[id >>> indexBits], id & ((1 << indexBits) - 1));
    }
 
    // ---- construction ----
@@ -453,7 +453,7 @@ public final class HashRing {
    /** Writes every shard's points with their ids, shards in name order and i ascending (so ids ascend). */
    private void generatePoints(long[] points, int[] gens, int[] perShard, Integer[] byName) {
       for (int s = 0, j = 0; s < prefixes.length; s++) {
-         final byte[] prefix = prefixes[s];
+         final byte[] prefix = prefixes[byName[s]];
          final byte[] label = Arrays.copyOf(prefix, prefix.length + 10);
          for (int i = 0, end = perShard[byName[s]]; i < end; i++, j++) {
             final int length = prefix.length + writeDecimal(i, label, prefix.length);

@@ -9,81 +9,69 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The plain layout (small rings) and the packed one (large rings) are the same ring: same points,
- * same owner for every hash, including hashes right at and next to a point and past the last.
+ * The ring's stored layout (fragments, packed owners and indexes, bucket index) answers exactly as the
+ * definition written plainly ({@link ReferenceRing}): same points, same owner for every hash, including
+ * hashes right at and next to a point, at the edges of buckets and fragments, and past the last point.
  */
 class HashRingLayoutTest {
 
    @Test
-   void plainAndPackedLayoutsAnswerAlike() {
+   void aRingOfUnequalWeightsAnswersAsTheReference() {
       Map<String, Integer> weights = new LinkedHashMap<>();
       for (int i = 0; i < 37; i++) {
          weights.put("shard-" + i, 1 + (i % 3));
       }
-      HashRing plain = new HashRing(weights, 500, Integer.MAX_VALUE);
-      HashRing packed = new HashRing(weights, 500, 0);
-      assertThat(plain.isPlain()).isTrue();
-      assertThat(packed.isPlain()).isFalse();
-      assertThat(plain.pointCount()).isEqualTo(packed.pointCount());
-      for (int j = 0; j < plain.pointCount(); j++) {
-         assertThat(plain.pointAt(j)).isEqualTo(packed.pointAt(j));
-         assertThat(plain.ownerAt(j)).isEqualTo(packed.ownerAt(j));
-         long point = plain.pointAt(j);
-         assertThat(plain.indexForHash(point)).isEqualTo(packed.indexForHash(point));
-         assertThat(plain.indexForHash(point + 1)).isEqualTo(packed.indexForHash(point + 1));
-      }
-      SplittableRandom random = new SplittableRandom(42);
-      for (int i = 0; i < 200_000; i++) {
-         long hash = random.nextLong();
-         assertThat(plain.indexForHash(hash)).isEqualTo(packed.indexForHash(hash));
-      }
-      assertThat(plain.indexForHash(-1L)).isEqualTo(packed.indexForHash(-1L)).isEqualTo(plain.ownerAt(0));
+      assertSameAnswers(new ReferenceRing(weights, 500), new HashRing(weights, 500), 200_000);
    }
 
-   /**
-    * A ring above the plain limit (300 shards, 1.2M points, the packed layout's default buckets and groups)
-    * built both ways: every point, its neighbours, the buckets' edges, 0, -1 and 2,000,000 random hashes.
-    */
+   /** A large ring (300 shards, 1.2M points, the default buckets and groups of 8 buckets). */
    @Test
-   void packedLayoutMatchesPlainOnALargeRing() {
-      final HashRing plain = new HashRing(RingMeasures.equalWeights(300), HashRing.DEFAULT_VIRTUAL_NODES, Integer.MAX_VALUE);
-      final HashRing packed = new HashRing(RingMeasures.equalWeights(300));
-      assertThat(plain.isPlain()).isTrue();
-      assertThat(packed.isPlain()).isFalse();
-      assertThat(packed.groupBits()).isEqualTo(3);
-      assertSameAnswers(plain, packed, 2_000_000);
+   void aLargeRingAnswersAsTheReference() {
+      final HashRing ring = new HashRing(RingMeasures.equalWeights(300));
+      assertThat(ring.groupBits()).isEqualTo(3);
+      assertSameAnswers(new ReferenceRing(RingMeasures.equalWeights(300), HashRing.DEFAULT_VIRTUAL_NODES), ring, 2_000_000);
    }
 
-   /** The packed index with groups of 1, 2 and 4 buckets (the fall-backs when an offset would not fit a byte). */
+   /** The index with groups of 1, 2 and 4 buckets (the fall-backs when an offset would not fit a byte). */
    @Test
    void smallerIndexGroupsAnswerAlike() {
       final Map<String, Integer> weights = new LinkedHashMap<>();
       for (int i = 0; i < 23; i++) {
          weights.put("node-" + i, 1 + (i % 4));
       }
-      final HashRing plain = new HashRing(weights, 700, Integer.MAX_VALUE);
+      final ReferenceRing reference = new ReferenceRing(weights, 700);
       for (int groupBits = 0; groupBits <= 2; groupBits++) {
-         final HashRing packed = new HashRing(weights, 700, 0, groupBits);
-         assertThat(packed.groupBits()).isEqualTo(groupBits);
-         assertSameAnswers(plain, packed, 200_000);
+         final HashRing ring = new HashRing(weights, 700, groupBits);
+         assertThat(ring.groupBits()).isEqualTo(groupBits);
+         assertSameAnswers(reference, ring, 200_000);
       }
+   }
+
+   /**
+    * A ring of 2^14 points (16 a bucket on average) has buckets longer than the fragments a look-up compares
+    * eight at a time without a loop; their points past those are counted one by one.
+    */
+   @Test
+   void bucketsLongerThanTheUnrolledCompareAnswerAlike() {
+      final Map<String, Integer> weights = RingMeasures.equalWeights(4);
+      final HashRing ring = new HashRing(weights, 4096);
+      assertThat(ring.longestBucket()).isGreaterThan(HashRing.scannedFragments());
+      assertSameAnswers(new ReferenceRing(weights, 4096), ring, 500_000);
    }
 
    /** Rings of one to a few points, where buckets are fewer than a group and most are empty. */
    @Test
-   void tinyPackedRingsAnswerAlike() {
+   void tinyRingsAnswerAlike() {
       for (int points = 1; points <= 40; points++) {
          final Map<String, Integer> weights = new LinkedHashMap<>();
          weights.put("a", 1);
-         final HashRing plain = new HashRing(weights, points, Integer.MAX_VALUE);
-         final HashRing packed = new HashRing(weights, points, 0);
-         assertSameAnswers(plain, packed, 2_000);
+         assertSameAnswers(new ReferenceRing(weights, points), new HashRing(weights, points), 2_000);
          weights.put("b", 2);
-         assertSameAnswers(new HashRing(weights, points, Integer.MAX_VALUE), new HashRing(weights, points, 0), 2_000);
+         assertSameAnswers(new ReferenceRing(weights, points), new HashRing(weights, points), 2_000);
       }
    }
 
-   private static void assertSameAnswers(HashRing plain, HashRing packed, int randomHashes) {
+   private static void assertSameAnswers(ReferenceRing plain, HashRing packed, int randomHashes) {
       assertThat(packed.pointCount()).isEqualTo(plain.pointCount());
       final int n = plain.pointCount();
       // plain comparisons, the first difference reported (an assertion per hash would take minutes here)
@@ -125,19 +113,8 @@ class HashRingLayoutTest {
 
    private static void check(StringBuilder first, String what, long packed, long plain) {
       if (packed != plain && first.length() == 0) {
-         first.append(what).append(": packed ").append(packed).append(", plain ").append(plain);
+         first.append(what).append(": ring ").append(packed).append(", reference ").append(plain);
       }
-   }
-
-   @Test
-   void theDefaultKeepsRingsUpTo256ShardsPlain() {
-      Map<String, Integer> weights = new LinkedHashMap<>();
-      for (int i = 0; i < 256; i++) {
-         weights.put("shard-" + i, 1);
-      }
-      assertThat(new HashRing(weights).isPlain()).isTrue();
-      weights.put("shard-256", 1);
-      assertThat(new HashRing(weights).isPlain()).isFalse();
    }
 
 }

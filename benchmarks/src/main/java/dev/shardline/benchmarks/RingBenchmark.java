@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.shardline.ring.HashRing;
+import dev.shardline.ring.ShardKeys;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -46,6 +47,8 @@ public class RingBenchmark {
 
 	private int next;
 
+	private int last;
+
 	@Setup(Level.Trial)
 	public void setUp() {
 		Map<String, Integer> weights = new LinkedHashMap<>();
@@ -75,10 +78,26 @@ public class RingBenchmark {
 		return this.ring.indexForHash(this.hashes[i]);
 	}
 
+	/**
+	 * One look-up's latency rather than the throughput of independent ones: the next key's index
+	 * depends on this answer, so look-ups cannot overlap their cache misses.
+	 */
+	@Benchmark
+	public int longKeyChained() {
+		int i = (this.next++ + this.last) & (this.keys.length - 1);
+		return this.last = this.ring.indexForHash(ShardKeys.hash(this.keys[i]));
+	}
+
 	@Benchmark
 	public String baselineLongKey() {
 		int i = this.next++ & (this.keys.length - 1);
 		return this.baseline.shardFor(this.keys[i]);
+	}
+
+	@Benchmark
+	public int baselineLongKeyChained() {
+		int i = (this.next++ + this.last) & (this.keys.length - 1);
+		return this.last = this.baseline.indexForHash(ShardKeys.hash(this.keys[i]));
 	}
 
 	@Benchmark
