@@ -24,8 +24,8 @@ import java.util.Map;
  * shards) and its {@code i} (12 bits at 4,000 points a shard), in three arrays: a look-up reads the first
  * two, and the third only when the fragment cannot decide and the exact point is recomputed with one label
  * hash. 30 bits a point at 1,024 shards instead of 80 (a long and a char), plus a two-level index of at most
- * 2^18 buckets of 8 to 16 points (384 KB: an int per 8 buckets, a byte per bucket). A look-up reads one
- * bucket and compares its fragments eight at a time.
+ * 2^18 buckets of 8 to 16 points on average (more above 2^22 points; 384 KB at 2^18: an int per 8 buckets, a
+ * byte per bucket). A look-up reads one bucket and compares its fragments eight at a time.
  */
 public final class HashRing {
 
@@ -34,7 +34,8 @@ public final class HashRing {
     * weights and shards {@code shard-0..shard-(N-1)}, every N in 2..64 has its busiest shard within 5% of
     * the mean and adding a shard moves at most 1.1/(N+1) of the hash space (see HashRingBalanceTest).
     * 3000 fails both bounds; 4000 leaves busiest/mean at most 1.047 and moved at most 1.042/(N+1).
-    * Costs about 4 bytes per point at 1,024 shards, measured (4.1M points in 15.6 MB; see the class comment).
+    * Costs about 4 bytes per point at 1,024 shards (4.1M points in under 16 MB; see the class comment and
+    * HashRingBalanceTest).
     */
    public static final int DEFAULT_VIRTUAL_NODES = 4000;
 
@@ -82,11 +83,9 @@ public final class HashRing {
    private final int virtualNodesPerWeight;
    private final int pointCount;
 
-   // ---- a point's identity (while the ring is built: id = s << indexBits | i, s the shard's position in name order) ----
+   // ---- a point's identity: its owner (index into names) and i ----
    // UTF-8 of name + '#', by index into names, to recompute a point
    private final byte[][] prefixes;
-   // genToName[s] = index into names of the s-th shard in name order
-   private final int[] genToName;
    private final int indexBits;
 
    // ---- the ring ----
@@ -174,31 +173,38 @@ public final class HashRing {
       final int n = (int) total;
       pointCount = n;
 
-      // name order, so that a stable sort by point of points generated in id order breaks ties by name, then i
+      // name order, so that a stable sort by point of points generated in name order, i ascending, breaks
+      // ties by name, then i
       final Integer[] byName = new Integer[count];
       for (int i = 0; i < count; i++) {
          byName[i] = i;
       }
       Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
       prefixes = new byte[count][];
-      genToName = new int[count];
       int maxPerShard = 1;
-      for (int g = 0; g < count; g++) {
-         final int named = byName[g];
-         genToName[g] = named;
-         prefixes[named] = (names[named] + '#').getBytes(StandardCharsets.UTF_8);
-         maxPerShard = Math.max(maxPerShard, perShard[named]);
+      for (int i = 0; i < count; i++) {
+         prefixes[i] = (names[i] + '#').getBytes(StandardCharsets.UTF_8);
+         maxPerShard = Math.max(maxPerShard, perShard[i]);
       }
-      // an id's owner is one shift away (12 bits of i for 4,000 points a shard)
-      indexBits = 32 - Integer.numberOfLeadingZeros(maxPerShard - 1);
+      indexBits = 32 - Integer.numberOfLeadingZeros(maxPerShard - 1); // 12 bits for 4,000 points a shard
       final int pointBits = 32 - Integer.numberOfLeadingZeros(n - 1);
 
+      // points[g] and owners[g] in generation order; the sort carries g, from which i = g - firstOfShard
       final long[] points = new long[n];
-      final int[] gens = new int[n];
-      generatePoints(points, gens, perShard, byName);
-      sortUnsigned(points, gens);
+      final int[] pointOwners = new int[n];
+      final int[] firstOfShard = new int[count];
+      final int[] order = generatePoints(points, pointOwners, firstOfShard, perShard, byName);
+      sortUnsigned(points, order);
+      final int[] pointIndexes = new int[n];
+      for (int k = 0; k < n; k++) {
+         final int g = order[k];
+         final int owner = pointOwners[g];
+         pointIndexes[k] = g - firstOfShard[owner];
+         order[k] = owner; // order[k] is no longer needed once read: it becomes point k's owner
+      }
+      final int[] ringOwners = order;
 
-      shares = exactShares(points, gens, count);
+      shares = exactShares(points, ringOwners, count);
       final Map<String, Double> byNameShares = new LinkedHashMap<>();
       for (int i = 0; i < count; i++) {
          byNameShares.put(names[i], shares[i]);
@@ -245,8 +251,8 @@ public final class HashRing {
       indexes = new byte[(int) (((long) n * indexBits + 7) >>> 3) + Long.BYTES];
       for (int k = 0; k < n; k++) {
          fragments[k] = (byte) (points[k] >>> fragmentShift);
-         putBits(owners, k, ownerBits, ownerOfGen(gens[k]));
-         putBits(indexes, k, indexBits, gens[k] & (int) indexMask);
+         putBits(owners, k, ownerBits, ringOwners[k]);
+         putBits(indexes, k, indexBits, pointIndexes[k]);
       }
    }
 
@@ -286,8 +292,8 @@ public final class HashRing {
       // start plus the number of points below. They are counted eight at a time (a byte-wise compare in a
       // long, then a popcount), three longs whatever the bucket's length, masked to it, so that a look-up
       // runs no loop and no branch per point; fewer instructions let the processor overlap the cache misses of
-      // consecutive look-ups. The points of a bucket longer than 24 (about one in fifty at 1,024 shards) are
-      // counted one by one past the 24th.
+      // consecutive look-ups. The points of a bucket longer than 24 (one bucket in sixty, one look-up in
+      // thirty-five at 1,024 shards) are counted one by one past the 24th.
       final int length = end - start;
       final long hashFragments = fragment * ONES;
       final long hashLow7 = hashFragments & LOW7;
@@ -394,7 +400,7 @@ public final class HashRing {
          prefixBytes += prefix.length;
       }
       final long ring = fragments.length + owners.length + indexes.length + 4L * groupStarts.length + offsets.length;
-      return ring + 4L * genToName.length + prefixBytes;
+      return ring + prefixBytes;
    }
 
    /** Buckets per group of the index, as a power of two. */
@@ -444,23 +450,27 @@ public final class HashRing {
       LONG_LE.set(packed, at, (long) LONG_LE.get(packed, at) | (long) value << (bit & 7));
    }
 
-   private int ownerOfGen(int id) {
-      return genToName[id >>> indexBits];
-   }
-
    // ---- construction ----
 
-   /** Writes every shard's points with their ids, shards in name order and i ascending (so ids ascend). */
-   private void generatePoints(long[] points, int[] gens, int[] perShard, Integer[] byName) {
-      for (int s = 0, j = 0; s < prefixes.length; s++) {
-         final byte[] prefix = prefixes[byName[s]];
+   /**
+    * Writes every shard's points and owners, shards in name order and i ascending; records where each shard's
+    * points start. Returns the generation indexes 0..n-1, for the sort to carry.
+    */
+   private int[] generatePoints(long[] points, int[] pointOwners, int[] firstOfShard, int[] perShard, Integer[] byName) {
+      final int[] order = new int[points.length];
+      for (int s = 0, j = 0; s < byName.length; s++) {
+         final int owner = byName[s];
+         final byte[] prefix = prefixes[owner];
          final byte[] label = Arrays.copyOf(prefix, prefix.length + 10);
-         for (int i = 0, end = perShard[byName[s]]; i < end; i++, j++) {
+         firstOfShard[owner] = j;
+         for (int i = 0, end = perShard[owner]; i < end; i++, j++) {
             final int length = prefix.length + writeDecimal(i, label, prefix.length);
             points[j] = XxHash64.hash(label, 0, length, 0L);
-            gens[j] = s << indexBits | i;
+            pointOwners[j] = owner;
+            order[j] = j;
          }
       }
+      return order;
    }
 
    /** Writes the decimal digits of {@code value >= 0} at {@code at}; returns how many. */
@@ -507,17 +517,17 @@ public final class HashRing {
    }
 
    /** Each shard's exact arc total (a point owns (previous point, point]) as a fraction of 2^64. */
-   private double[] exactShares(long[] points, int[] gens, int count) {
+   private static double[] exactShares(long[] points, int[] ringOwners, int count) {
       final int n = points.length;
       final long[] lo = new long[count];
       final long[] hi = new long[count];
       if (points[0] == points[n - 1]) {
-         hi[ownerOfGen(gens[0])] = 1; // a single distinct point value owns the whole ring
+         hi[ringOwners[0]] = 1; // a single distinct point value owns the whole ring
       }
       else {
          for (int j = 0; j < n; j++) {
             final long arc = points[j] - points[j == 0 ? n - 1 : j - 1]; // unsigned difference mod 2^64
-            final int s = ownerOfGen(gens[j]);
+            final int s = ringOwners[j];
             final long sum = lo[s] + arc;
             if (Long.compareUnsigned(sum, lo[s]) < 0) {
                hi[s]++;

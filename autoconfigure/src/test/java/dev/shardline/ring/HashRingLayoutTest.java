@@ -59,6 +59,21 @@ class HashRingLayoutTest {
       assertSameAnswers(new ReferenceRing(weights, 4096), ring, 500_000);
    }
 
+   /**
+    * The most shards a ring takes, one of them heavy (65,537 points, so a point's i needs 17 bits): every
+    * shard keeps its own points, also those whose position in name order times 2^17 passes 2^31.
+    */
+   @Test
+   void aFullWidthRingOfManyShardsAndOneHeavyAnswersAsTheReference() {
+      final Map<String, Integer> weights = new LinkedHashMap<>();
+      for (int i = 0; i < HashRing.MAX_SHARDS; i++) {
+         weights.put(String.format("s%05d", i), (i == 0) ? HashRing.MAX_SHARDS + 1 : 1);
+      }
+      final HashRing ring = new HashRing(weights, 1);
+      assertSameAnswers(new ReferenceRing(weights, 1), ring, 200_000);
+      assertThat(ring.share("s65535")).isPositive();
+   }
+
    /** Rings of one to a few points, where buckets are fewer than a group and most are empty. */
    @Test
    void tinyRingsAnswerAlike() {

@@ -22,9 +22,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Ring look-up cost by shard count, at the default virtual nodes: a Long key (hash + look-up)
- * and a precomputed hash (look-up alone), on the packed ring and, as the baseline in the same
- * run, on the ring as it was stored before ({@link LongArrayRing}: the same points as longs).
- * Keys cycle through a large random set so the look-up is not served from one cache line.
+ * and a precomputed hash (look-up alone), on {@link HashRing} and, as the baseline in the same
+ * run, on the ring as it was stored before issue 13 ({@link LongArrayRing}: the same points as
+ * longs). Keys cycle through a large random set so the look-up is not served from one cache line.
+ * The plain variants measure independent look-ups, which the processor overlaps as it would
+ * look-ups of unrelated requests; the {@code Chained} ones one look-up's latency.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
