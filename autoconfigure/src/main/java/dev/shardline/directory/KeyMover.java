@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import dev.shardline.ShardlineException;
+import dev.shardline.move.CopyPacer;
 import dev.shardline.move.MoveTable;
 import dev.shardline.move.RowCopier;
 import dev.shardline.replication.GtidPosition;
@@ -320,7 +321,7 @@ public final class KeyMover {
 	/** A copier of one table for one move, paced by {@code move-copy-nice-ratio}. */
 	private RowCopier copier(String table) {
 		return new RowCopier(table, this.tables.get(table), this.settings.batchRows(),
-				new dev.shardline.move.CopyPacer(this.settings.copyNiceRatio()));
+				new CopyPacer(this.settings.copyNiceRatio()));
 	}
 
 	/** A passed preflight of a (source, target) pair: the tables' definitions, and when. */
@@ -471,15 +472,16 @@ public final class KeyMover {
 		// the entries were last touched at the flip: a long sweep touches them again before the
 		// stale-after deadline, so recovery does not take a live sweep over
 		long lastProgress = (move.pauseEnd != 0) ? move.pauseEnd : System.nanoTime();
+		CopyPacer.Pace pace = new CopyPacer(this.settings.copyNiceRatio()).start();
 		for (int chunk = 0;; chunk++) {
 			if (chunk > 0) {
 				// each further statement of the sweep is announced as the sweep again
 				this.listener.before(Step.SWEEP, move.text, move.texts);
 			}
-			long started = System.nanoTime();
-			if (paced && started - lastProgress > this.settings.staleAfter().toNanos() / 4) {
+			long now = System.nanoTime();
+			if (paced && now - lastProgress > this.settings.staleAfter().toNanos() / 4) {
 				progress(move);
-				lastProgress = started;
+				lastProgress = now;
 			}
 			boolean[] more = { false };
 			onPrimary(move.source, (connection) -> inTransaction(connection, () -> {
@@ -504,15 +506,12 @@ public final class KeyMover {
 			if (!more[0]) {
 				return;
 			}
-			long pause = (long) ((System.nanoTime() - started) * this.settings.copyNiceRatio());
-			if (pause > 0) {
-				try {
-					TimeUnit.NANOSECONDS.sleep(pause);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new ShardlineException("Interrupted while deleting the source's rows of " + move.what(), ex);
-				}
+			try {
+				pace.batchDone();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ShardlineException("Interrupted while deleting the source's rows of " + move.what(), ex);
 			}
 		}
 	}
@@ -1015,13 +1014,13 @@ public final class KeyMover {
 	public record Settings(Duration moveTimeout, Duration staleAfter, int batchRows, double copyNiceRatio) {
 
 		/**
-		 * Settings with the default copy pacing ({@link dev.shardline.move.CopyPacer#DEFAULT_NICE_RATIO}).
+		 * Settings with the default copy pacing ({@link CopyPacer#DEFAULT_NICE_RATIO}).
 		 * @param moveTimeout the longest a key's writes are refused by a live mover
 		 * @param staleAfter how long a COPYING or CLEANING entry may go unchanged
 		 * @param batchRows rows per insert statement of the copy
 		 */
 		public Settings(Duration moveTimeout, Duration staleAfter, int batchRows) {
-			this(moveTimeout, staleAfter, batchRows, dev.shardline.move.CopyPacer.DEFAULT_NICE_RATIO);
+			this(moveTimeout, staleAfter, batchRows, CopyPacer.DEFAULT_NICE_RATIO);
 		}
 
 	}

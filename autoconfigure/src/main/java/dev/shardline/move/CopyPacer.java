@@ -96,15 +96,16 @@ public final class CopyPacer {
 	}
 
 	/**
-	 * Starts pacing one copy: its first batch's time runs from now.
+	 * Starts pacing one copy (or a move's other paced work, such as its sweep): its first
+	 * batch's time runs from now.
 	 * @return the copy's pace, used by one thread
 	 */
-	Pace start() {
+	public Pace start() {
 		return new Pace();
 	}
 
 	/** One copy's pace: where the current batch's time started. Used by one thread. */
-	final class Pace {
+	public final class Pace {
 
 		private long resumedAt = System.nanoTime();
 
@@ -115,7 +116,7 @@ public final class CopyPacer {
 		 * Ends a batch (its rows are on the target) and pauses {@code niceRatio} times its time.
 		 * @throws InterruptedException if interrupted while pausing
 		 */
-		void batchDone() throws InterruptedException {
+		public void batchDone() throws InterruptedException {
 			long now = System.nanoTime();
 			long active = now - this.resumedAt;
 			CopyPacer.this.activeNanos.add(active);

@@ -100,7 +100,7 @@ public final class HashRing {
    private final long indexMask;
    private final int fragmentShift;
    // the first j of bucket b is groupStarts[b >>> groupBits] + (offsets[b] & 0xFF); bucket 2^bits starts at n.
-   // Two small arrays (384 KB at 1,024 shards) that stay in the L2 cache, where an int per bucket would not.
+   // Two small arrays (384 KB at 1,024 shards) that mostly stay in the caches, where an int per bucket (1 MB) would not.
    private final int[] groupStarts;
    private final byte[] offsets;
    private final int groupBits;
